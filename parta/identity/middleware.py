@@ -1,0 +1,57 @@
+"""The cabinet a session works in: `request.membership`, with its active role."""
+
+from collections.abc import Callable
+
+from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from parta.identity import selectors
+
+SESSION_MEMBERSHIP = "parta_membership_id"
+SESSION_ROLE = "parta_role"
+
+#: Pages a signed-in user may open before choosing a cabinet or changing a forced password.
+OPEN_PATHS = ("/login/", "/logout/", "/password/first/", "/role/", "/static/", "/api/", "/i18n/")
+
+
+class CabinetMiddleware:
+    """Attach the session's cabinet to the request and hold users who must change the password."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.membership = None  # type: ignore[attr-defined]
+        user = request.user
+        if user.is_authenticated:
+            membership_id = request.session.get(SESSION_MEMBERSHIP)
+            if membership_id:
+                membership = selectors.membership_for_session(
+                    membership_id=membership_id, account_id=user.pk
+                )
+                role = request.session.get(SESSION_ROLE, "")
+                if membership is not None and role in membership.available_roles:
+                    request.membership = membership.acting_as(role)  # type: ignore[attr-defined]
+            if not request.path.startswith(OPEN_PATHS):
+                if user.must_change_password:
+                    return redirect(reverse("identity:first-password"))
+                if request.membership is None:  # type: ignore[attr-defined]
+                    return redirect(reverse("identity:choose-cabinet"))
+        return self.get_response(request)
+
+
+def enter_cabinet(request: HttpRequest, membership_id: int, role: str) -> None:
+    """Remember the cabinet and role the session works in."""
+    request.session[SESSION_MEMBERSHIP] = membership_id
+    request.session[SESSION_ROLE] = role
+
+
+class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
+    """Every page needs a login, except the login pages themselves and the API (own auth)."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):  # noqa: ANN001, ANN201
+        if request.path.startswith(("/api/", "/static/")):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

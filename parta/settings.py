@@ -1,0 +1,180 @@
+"""Settings of parta, read from PARTA_* environment variables."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("PARTA_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_str(name: str, default: str = "") -> str:
+    """A setting's text, or the contents of the file named by NAME_FILE (for secrets)."""
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        return Path(file_name).read_text(encoding="utf-8").strip()
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("PARTA_DEBUG", False)
+SECRET_KEY = env_str("PARTA_SECRET_KEY", "insecure-development-key-change-me")
+ALLOWED_HOSTS = env_list("PARTA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("PARTA_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+    "axes",
+    "parta.core",
+    "parta.orgs",
+    "parta.identity",
+    "parta.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "parta.identity.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "parta.identity.middleware.CabinetMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "parta.urls"
+WSGI_APPLICATION = "parta.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "parta.web.context_processors.frame",
+            ],
+        },
+    },
+]
+
+
+def database_settings() -> dict:
+    """PostgreSQL when PARTA_DB_ENGINE=postgresql, otherwise an SQLite file under var/."""
+    if env_str("PARTA_DB_ENGINE", "sqlite") == "postgresql":
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": env_str("PARTA_DB_NAME", "parta"),
+            "USER": env_str("PARTA_DB_USER", "postgres"),
+            "PASSWORD": env_str("PARTA_DB_PASSWORD"),
+            "HOST": env_str("PARTA_DB_HOST", "127.0.0.1"),
+            "PORT": env_str("PARTA_DB_PORT", "5432"),
+            "CONN_MAX_AGE": env_int("PARTA_DB_CONN_MAX_AGE", 60),
+        }
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": env_str("PARTA_SQLITE_PATH", str(VAR_DIR / "parta.sqlite3")),
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
+    }
+
+
+DATABASES = {"default": database_settings()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "identity.Account"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "identity:login"
+LOGIN_REDIRECT_URL = "web:home"
+
+SESSION_COOKIE_AGE = env_int("PARTA_SESSION_SECONDS", 8 * 60 * 60)
+SESSION_REMEMBER_SECONDS = env_int("PARTA_SESSION_REMEMBER_SECONDS", 14 * 24 * 60 * 60)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("PARTA_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Schools sit behind one NAT address, so lockout is per login, never per address.
+AXES_FAILURE_LIMIT = env_int("PARTA_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("PARTA_LOGIN_LOCKOUT_MINUTES", 15) / 60
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "parta.identity.views.auth.lockout_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "parta.identity.views.auth.locked_out"
+AXES_VERBOSE = False
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # per-login lockout is deliberate, see above
+
+LANGUAGE_CODE = "ru"
+LANGUAGES = [("ru", "Русский"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str("PARTA_TIME_ZONE", "Asia/Yekaterinburg")
+USE_I18N = True
+USE_TZ = True
+DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+HTMX_DIST = BASE_DIR / "node_modules" / "htmx.org" / "dist"
+STATICFILES_DIRS = [("htmx.org", HTMX_DIST)] if HTMX_DIST.is_dir() else []
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("PARTA_MANIFEST_STATIC", not DEBUG)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+PARTA_DEMO_PASSWORD = env_str("PARTA_DEMO_PASSWORD", "parta-demo")
+PARTA_STAFF_PAGE_SIZE = env_int("PARTA_STAFF_PAGE_SIZE", 50)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("PARTA_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,16 @@
+from django.urls import include, path, register_converter
+
+from parta.api import api
+from parta.identity.converters import UnitConverter
+
+register_converter(UnitConverter, "unit")
+
+urlpatterns = [
+    path("", include("parta.identity.urls")),
+    path("", include("parta.web.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "parta.web.views.error_403"
+handler404 = "parta.web.views.error_404"
+handler500 = "parta.web.views.error_500"

@@ -17,10 +17,15 @@ from parta.identity.models import normalize_login
 from parta.identity.services.accounts import change_own_password
 
 LAST_UNIT_COOKIE = "parta_last_unit"
+LOGIN_LIST_SIZE = 50
 
 
 def _login_context(form: LoginForm, target: str) -> dict:
-    return {"form": form, "target": target, "lockout_minutes": settings.AXES_COOLOFF_TIME * 60}
+    selected = str(form["organization"].value() or "")
+    organizations = list(selectors.organizations_for_login()[:LOGIN_LIST_SIZE])
+    if selected.isdigit() and all(str(o.pk) != selected for o in organizations):
+        organizations = [*selectors.organizations_for_login().filter(pk=selected), *organizations]
+    return {"form": form, "target": target, "organizations": organizations, "selected": selected}
 
 
 @login_not_required
@@ -85,7 +90,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
 def login_organizations(request: HttpRequest) -> HttpResponse:
     """The searchable organisation list of the login page (an htmx fragment)."""
     query = request.GET.get("q", "")
-    organizations = selectors.organizations_for_login(search=query)[:50]
+    organizations = selectors.organizations_for_login(search=query)[:LOGIN_LIST_SIZE]
     return render(
         request, "identity/login.html#organization-options", {"organizations": organizations}
     )

@@ -319,3 +319,295 @@ def subordinate_organizations(
     for word in search.split():
         queryset = queryset.filter(Q(short_name__icontains=word) | Q(full_name__icontains=word))
     return queryset
+
+
+# Staff screens
+
+from django.db import connection  # noqa: E402
+
+from parta.orgs.models import Subject  # noqa: E402
+
+
+def subjects_catalogue() -> QuerySet[Subject]:
+    """The regional subject catalogue, for «Преподаваемые предметы» on a staff card."""
+    return Subject.objects.order_by("name")
+
+
+def _import_scope(viewer: Membership, unit: Unit) -> int | None:
+    """The region whose units the viewer may import staff from into this unit (else None).
+
+    Seed 000 lets an administrator pick any organisation of the region («указать тип
+    организации и из списка выбрать образовательную организацию»), not only subordinate ones.
+    An authority also imports from other authorities; an organisation, from organisations only.
+    """
+    if not can(viewer, Action.IMPORT_STAFF, unit):
+        return None
+    return unit.region_id
+
+
+def _import_source_filter(unit: Unit, region_id: int) -> Q:
+    """Cabinets in units staff may be imported from into this unit."""
+    organizations = Q(organization__region_id=region_id, organization__is_active=True)
+    if isinstance(unit, Organization):
+        return organizations
+    return organizations | Q(authority__region_id=region_id)
+
+
+def import_sources(*, viewer: Membership, unit: Unit, kind: str) -> list[Unit]:
+    """Organisations of one kind (or, for kind "authority", authorities) to import staff from."""
+    region_id = _import_scope(viewer, unit)
+    if region_id is None:
+        return []
+    if kind == "authority":
+        if not isinstance(unit, Authority):
+            return []
+        authorities = Authority.objects.filter(region_id=region_id).exclude(pk=unit.pk)
+        return list(authorities.order_by("level", "short_name"))
+    organizations = Organization.objects.filter(region_id=region_id, kind=kind, is_active=True)
+    if isinstance(unit, Organization):
+        organizations = organizations.exclude(pk=unit.pk)
+    return list(organizations.select_related("municipality").order_by("short_name"))
+
+
+def import_source(*, viewer: Membership, unit: Unit, kind: str, pk: int) -> Unit | None:
+    """One organisation or authority the viewer may import staff from into this unit."""
+    region_id = _import_scope(viewer, unit)
+    if region_id is None:
+        return None
+    source: Unit | None
+    if kind == "org":
+        source = Organization.objects.filter(region_id=region_id, is_active=True, pk=pk).first()
+    elif isinstance(unit, Authority):
+        source = Authority.objects.filter(region_id=region_id, pk=pk).first()
+    else:
+        return None
+    if source is None or (type(source) is type(unit) and source.pk == unit.pk):
+        return None
+    return source
+
+
+def import_cabinet_of_person(
+    *, viewer: Membership, unit: Unit, person_id: int
+) -> Membership | None:
+    """A working staff cabinet of the person that the viewer may import them into this unit from."""
+    region_id = _import_scope(viewer, unit)
+    if region_id is None:
+        return None
+    return (
+        Membership.objects.filter(
+            person_id=person_id, kind=Membership.Kind.STAFF, is_archived=False
+        )
+        .filter(_import_source_filter(unit, region_id))
+        .exclude(_unit_filter(unit))
+        .select_related("person", "organization", "authority")
+        .order_by("authority_id", "pk")
+        .first()
+    )
+
+
+def cabinets_of_person(*, person_id: int) -> list[Membership]:
+    """Where a person works or studies: shown when «Добавить» finds the person already known."""
+    return list(
+        Membership.objects.select_related("person", "organization", "authority")
+        .filter(person_id=person_id, is_archived=False)
+        .order_by("authority_id", "organization__short_name")
+    )
+
+
+def importable_staff_page(
+    *, viewer: Membership, unit: Unit, source: Unit, search: str, page: int | str
+) -> Page:
+    """One page of the import list: the source's staff who do not yet work in this unit."""
+    queryset = importable_staff(viewer=viewer, unit=unit, source=source, search=search)
+    return Paginator(queryset, settings.PARTA_STAFF_PAGE_SIZE).get_page(page)
+
+
+def importable_staff_chosen(
+    *, viewer: Membership, unit: Unit, source: Unit, membership_ids: list[int]
+) -> list[Membership]:
+    """The ticked rows of the import list that are still importable (ticks from elsewhere drop)."""
+    if not membership_ids:
+        return []
+    queryset = importable_staff(viewer=viewer, unit=unit, source=source)
+    return list(queryset.filter(pk__in=membership_ids))
+
+
+def namesakes_any_case(
+    *, last_name: str, first_name: str, middle_name: str, birth_date: date | None
+) -> QuerySet[Person]:
+    """People with the same ФИО (any case, Cyrillic included) and date of birth.
+
+    SQLite's LOWER() folds only ASCII letters, so `namesakes` finds no Russian namesake there;
+    `iexact` goes through the Unicode LIKE of parta.core.sqlite instead. PostgreSQL keeps
+    `namesakes` and its person_name_birth index.
+    """
+    if connection.vendor != "sqlite":
+        return namesakes(
+            last_name=last_name,
+            first_name=first_name,
+            middle_name=middle_name,
+            birth_date=birth_date,
+        )
+    if not birth_date:
+        return Person.objects.none()
+    return Person.objects.filter(
+        last_name__iexact=last_name.strip(),
+        first_name__iexact=first_name.strip(),
+        middle_name__iexact=middle_name.strip(),
+        birth_date=birth_date,
+    ).order_by("pk")
+
+
+# Organisation and people screens
+
+from django.db.models import CharField, IntegerField, Subquery, Value  # noqa: E402
+from django.db.models.functions import Coalesce, Concat, Trim  # noqa: E402
+
+SUBORDINATES_PAGE_SIZE = 50
+REPORT_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class OrganizationCard:
+    """What «Карточка ОО» shows: the organisation, its branches, its head and its staff count."""
+
+    organization: Organization
+    branches: list[Organization]
+    director: Membership | None
+    staff_count: int
+
+
+def organization_card(*, viewer: Membership, organization_id: int) -> OrganizationCard | None:
+    """The card of an organisation the viewer may open (None reads as 404)."""
+    organization = (
+        Organization.objects.filter(organizations_where(viewer, Action.VIEW_CARD))
+        .filter(pk=organization_id)
+        .select_related("municipality", "authority", "parent")
+        .first()
+    )
+    if organization is None:
+        return None
+    staff = Membership.objects.filter(
+        organization=organization, kind=Membership.Kind.STAFF, is_archived=False
+    )
+    return OrganizationCard(
+        organization=organization,
+        branches=list(organization.branches.order_by("short_name")),
+        director=director_of(organization=organization),
+        staff_count=staff.count(),
+    )
+
+
+def _director_name() -> Subquery:
+    directors = Membership.objects.filter(organization=OuterRef("pk"), is_director=True).annotate(
+        full_name=Trim(
+            Concat(
+                "person__last_name",
+                Value(" "),
+                "person__first_name",
+                Value(" "),
+                "person__middle_name",
+                output_field=CharField(),
+            )
+        )
+    )
+    return Subquery(directors.values("full_name")[:1], output_field=CharField())
+
+
+def _staff_count() -> Coalesce:
+    staff = (
+        Membership.objects.filter(
+            organization=OuterRef("pk"), kind=Membership.Kind.STAFF, is_archived=False
+        )
+        .order_by()
+        .values("organization")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(staff, output_field=IntegerField()), 0)
+
+
+def subordinates_page(*, viewer: Membership, search: str, kind: str, page: int) -> Page:
+    """«Подведомственные организации»: one page of the authority's organisations with their
+    heads and staff counts, in one query for the rows whatever their number."""
+    if not viewer.authority_id:
+        return Paginator(Organization.objects.none(), 1).get_page(1)
+    queryset = (
+        Organization.objects.filter(organizations_where(viewer, Action.VIEW_CARD))
+        .filter(is_active=True)
+        .select_related("municipality", "parent")
+        .annotate(director_name=_director_name(), staff_count=_staff_count())
+        .order_by("municipality__name", "short_name", "pk")
+    )
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    for word in search.split():
+        queryset = queryset.filter(
+            Q(short_name__icontains=word) | Q(full_name__icontains=word) | Q(inn=word)
+        )
+    return Paginator(queryset, SUBORDINATES_PAGE_SIZE).get_page(page)
+
+
+def no_director_report(*, viewer: Membership, page: int) -> Page:
+    """«Организации без руководителя в карточке», scoped to what the viewer's role sees."""
+    queryset = organizations_without_director(viewer=viewer).select_related("parent")
+    return Paginator(
+        queryset.order_by("municipality__name", "short_name", "pk"), REPORT_PAGE_SIZE
+    ).get_page(page)
+
+
+def may_merge_away(viewer: Membership, person: Person) -> bool:
+    """Whether every cabinet of the person (prefetched) lies where the viewer may merge cards."""
+    memberships = list(person.memberships.all())
+    return bool(memberships) and all(
+        can(viewer, Action.MERGE_PEOPLE, membership.unit) for membership in memberships
+    )
+
+
+def same_person_key(person: Person) -> tuple[str, str, str, date | None]:
+    """What two cards of one human share: ФИО (any case) and date of birth."""
+    return (
+        person.last_name.strip().lower(),
+        person.first_name.strip().lower(),
+        person.middle_name.strip().lower(),
+        person.birth_date,
+    )
+
+
+@dataclass(frozen=True)
+class MergePair:
+    """Two cards of one person on the merge page: the one kept and the one merged into it."""
+
+    survivor: Person
+    duplicate: Person
+    can_swap: bool
+
+
+def merge_pair(*, viewer: Membership, survivor_id: int, duplicate_id: int) -> MergePair | None:
+    """Both cards for «Объединить», if they look like one person and the viewer may merge the
+    duplicate away (every cabinet of it is the viewer's to manage); None reads as 404."""
+    if survivor_id == duplicate_id:
+        return None
+    people = {
+        person.pk: person
+        for person in Person.objects.filter(pk__in=[survivor_id, duplicate_id])
+        .select_related("account")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related(
+                    "organization", "authority"
+                ).prefetch_related("role_rows", "subjects"),
+            )
+        )
+    }
+    survivor, duplicate = people.get(survivor_id), people.get(duplicate_id)
+    if survivor is None or duplicate is None or survivor.birth_date is None:
+        return None
+    if same_person_key(survivor) != same_person_key(duplicate):
+        return None
+    if not may_merge_away(viewer, duplicate):
+        return None
+    return MergePair(
+        survivor=survivor, duplicate=duplicate, can_swap=may_merge_away(viewer, survivor)
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parta.identity.views import auth, profile
+from parta.identity.views import audit, auth, organizations, people, profile, staff
 
 app_name = "identity"
 urlpatterns = [
@@ -13,4 +13,25 @@ urlpatterns = [
 urlpatterns += [
     path("profile/", profile.profile, name="profile"),
     path("profile/password/", profile.own_password, name="own-password"),
+]
+
+# Staff screens
+urlpatterns += [
+    path("<unit:unit>/staff/", staff.staff_list, name="staff-list"),
+    path("<unit:unit>/staff/add/", staff.staff_add, name="staff-add"),
+    path("<unit:unit>/staff/import/", staff.staff_import, name="staff-import"),
+    path("staff/<int:membership_id>/", staff.staff_card, name="staff-card"),
+    path("staff/<int:membership_id>/password/", staff.staff_password, name="staff-password"),
+    path("staff/<int:membership_id>/archive/", staff.staff_archive, name="staff-archive"),
+    path("staff/<int:membership_id>/delete/", staff.staff_delete, name="staff-delete"),
+]
+
+# Organisation and people screens
+urlpatterns += [
+    path("org/<int:org_id>/card/", organizations.org_card, name="org-card"),
+    path("organizations/", organizations.subordinates, name="subordinates"),
+    path("reports/no-director/", organizations.report_no_director, name="report-no-director"),
+    path("people/duplicates/", people.duplicates, name="duplicates"),
+    path("people/merge/<int:survivor_id>/<int:duplicate_id>/", people.merge, name="merge"),
+    path("<unit:unit>/audit/", audit.audit_log, name="audit"),
 ]

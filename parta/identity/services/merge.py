@@ -5,6 +5,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from parta.core import audit
+from parta.identity import selectors
 from parta.identity.models import Account, Membership, MembershipRole, Person
 from parta.identity.policies import Action, can
 from parta.identity.services.staff import PERSON_FIELDS, person_snapshot
@@ -55,6 +56,11 @@ def merge_people(*, actor: Membership, survivor: Person, duplicate: Person) -> P
     the duplicate's full card goes to the audit log."""
     if survivor.pk == duplicate.pk:
         raise ValidationError(_("Choose two different cards."), code="same_person")
+    if duplicate.pk == actor.person_id:
+        raise ValidationError(
+            _("Your own card cannot be merged away: keep it and merge the other card into it."),
+            code="own_card",
+        )
     survivor, duplicate = (
         Person.objects.select_for_update().get(pk=survivor.pk),
         Person.objects.select_for_update().get(pk=duplicate.pk),
@@ -66,12 +72,41 @@ def merge_people(*, actor: Membership, survivor: Person, duplicate: Person) -> P
         can(actor, Action.MERGE_PEOPLE, membership.unit) for membership in duplicate_memberships
     ):
         raise PermissionDenied
+    # Merging hands the duplicate's cabinets to the survivor's login: two unrelated people must
+    # never be merged by a mistyped or forged id.
+    if survivor.birth_date is None or selectors.same_person_key(
+        survivor
+    ) != selectors.same_person_key(duplicate):
+        raise ValidationError(
+            _(
+                "Only cards with the same full name and date of birth are merged. "
+                "Correct the card with the mistake first."
+            ),
+            code="not_same_person",
+        )
     if survivor.snils and duplicate.snils and survivor.snils != duplicate.snils:
         raise ValidationError(
             _("The cards have different SNILS: these are two different people."),
             code="different_snils",
         )
-    duplicate_card = person_snapshot(duplicate)
+    duplicate_account = Account.objects.filter(person=duplicate).first()
+    duplicate_card = {
+        **person_snapshot(duplicate),
+        "id": duplicate.pk,
+        "login": duplicate_account.login if duplicate_account else None,
+        "memberships": [
+            {
+                "unit": str(membership.unit),
+                "kind": membership.kind,
+                "position": membership.position,
+                "roles": membership.role_codes,
+                "subjects": sorted(membership.subjects.values_list("name", flat=True)),
+                "is_director": membership.is_director,
+                "is_archived": membership.is_archived,
+            }
+            for membership in duplicate_memberships
+        ],
+    }
     survivor_before = person_snapshot(survivor)
     for name in PERSON_FIELDS:
         if getattr(survivor, name) in ("", None) and getattr(duplicate, name) not in ("", None):
@@ -97,7 +132,6 @@ def merge_people(*, actor: Membership, survivor: Person, duplicate: Person) -> P
             _absorb_membership(keep=twin, drop=membership)
 
     survivor_account = Account.objects.filter(person=survivor).first()
-    duplicate_account = Account.objects.filter(person=duplicate).first()
     dropped_login = None
     if duplicate_account is not None:
         if survivor_account is None:
@@ -114,7 +148,7 @@ def merge_people(*, actor: Membership, survivor: Person, duplicate: Person) -> P
         actor=actor,
         action="identity.people_merged",
         target=survivor,
-        before={"duplicate": {**duplicate_card, "id": duplicate.pk}, **before},
+        before={"duplicate": duplicate_card, **before},
         after={**after, "dropped_login": dropped_login},
         organization_id=duplicate_memberships[0].organization_id,
         authority_id=duplicate_memberships[0].authority_id,

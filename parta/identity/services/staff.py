@@ -83,9 +83,9 @@ def _clean_person(person: Person, *, exclude_unique: bool = False) -> None:
                         _(
                             "A person with this SNILS is already in the system: %(name)s. "
                             "Use «Import from another organisation» instead of a second card."
-                        )
-                        % {"name": taken.full_name},
+                        ),
                         code="snils_taken",
+                        params={"name": taken.full_name, "person_id": taken.pk},
                     )
                 }
             )
@@ -142,7 +142,7 @@ def check_duplicates(person: Person) -> PossibleDuplicate | None:
         taken = Person.objects.filter(snils=snils).first()
         if taken is not None:
             return PossibleDuplicate(person=taken, by_snils=True)
-    namesake = selectors.namesakes(
+    namesake = selectors.namesakes_any_case(
         last_name=person.last_name,
         first_name=person.first_name,
         middle_name=person.middle_name,

@@ -1,0 +1,84 @@
+"""Human-readable names of audit-log actions and of the fields their before/after values carry."""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+#: Action code (what a service passes to `core.audit.record`) → what the audit screen shows.
+ACTION_LABELS: dict[str, Promise] = {
+    "identity.staff_added": _("Staff member added"),
+    "identity.staff_imported": _("Staff member imported from another organisation"),
+    "identity.staff_updated": _("Staff card changed"),
+    "identity.staff_archived": _("Staff member archived"),
+    "identity.staff_restored": _("Staff member restored from the archive"),
+    "identity.staff_deleted": _("Staff member deleted"),
+    "identity.login_changed": _("Login changed"),
+    "identity.password_set": _("Password set by the administrator"),
+    "identity.own_password_changed": _("Own password changed"),
+    "identity.api_token_issued": _("API token issued"),
+    "identity.people_merged": _("Duplicate cards merged"),
+    "orgs.card_updated": _("Organisation card changed"),
+    "orgs.director_set": _("Head of the organisation chosen"),
+}
+
+#: Field name in `before`/`after` → its name on the screen.
+FIELD_LABELS: dict[str, Promise] = {
+    "last_name": _("Surname"),
+    "first_name": _("First name"),
+    "middle_name": _("Patronymic"),
+    "has_no_middle_name": _("No patronymic"),
+    "birth_date": _("Date of birth"),
+    "sex": _("Sex"),
+    "citizenship": _("Citizenship"),
+    "snils": _("SNILS"),
+    "passport_series": _("Passport series"),
+    "passport_number": _("Passport number"),
+    "passport_issued_on": _("Passport issued on"),
+    "passport_issued_by": _("Passport issued by"),
+    "email": _("E-mail"),
+    "phone": _("Phone"),
+    "position": _("Position"),
+    "starts_on": _("Start date"),
+    "ends_on": _("End date"),
+    "roles": _("Roles"),
+    "subjects": _("Subjects taught"),
+    "login": _("Login"),
+    "is_archived": _("Archived"),
+    "is_director": _("Head of the organisation"),
+    "must_change_password": _("Must change the password at the first login"),
+    "director": _("Head of the organisation"),
+    "kind": _("Kind"),
+    "short_name": _("Short name"),
+    "full_name": _("Full name"),
+    "inn": _("INN"),
+    "ogrn": _("OGRN"),
+    "address": _("Address"),
+    "person": _("Person"),
+    "person_id": _("Person number"),
+    "id": _("Card number"),
+    "unit": _("Organisation or authority"),
+    "memberships": _("Cabinets"),
+    "duplicate": _("Merged card"),
+    "dropped_login": _("Login that stopped working"),
+}
+
+#: Personal data (DESIGN.md: shown only to roles that need it, masked elsewhere).
+PERSONAL_FIELDS = frozenset(
+    {
+        "snils",
+        "passport_series",
+        "passport_number",
+        "passport_issued_on",
+        "passport_issued_by",
+    }
+)
+
+
+def action_label(code: str) -> str:
+    """The screen name of an action; an unknown code is shown as it is."""
+    label = ACTION_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def field_label(name: str) -> str:
+    label = FIELD_LABELS.get(name)
+    return str(label) if label is not None else name

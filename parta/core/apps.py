@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from parta.core import sqlite  # noqa: F401  (registers Unicode LIKE on SQLite)
+        from parta.core import sqlite  # noqa: F401  (registers Unicode LIKE, LOWER and UPPER on SQLite)

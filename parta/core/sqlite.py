@@ -1,7 +1,7 @@
-"""SQLite compares only ASCII letters without case; Russian names need Unicode case folding.
+"""SQLite folds case only for ASCII letters; Russian names need Unicode case folding.
 
-The demo runs on SQLite, so its LIKE is replaced by one that folds case like PostgreSQL's
-UPPER() does. PostgreSQL is untouched.
+The demo runs on SQLite, so its LIKE, LOWER() and UPPER() are replaced by ones that fold case
+as PostgreSQL's do. PostgreSQL is untouched.
 """
 
 import re
@@ -33,10 +33,20 @@ def unicode_like(pattern: str | None, value: Any, escape: str | None = None) -> 
     return _like_regex(pattern, escape or "").fullmatch(str(value)) is not None
 
 
-def register_unicode_like(sender: Any, connection: Any, **kwargs: Any) -> None:
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
+
+def register_unicode_case(sender: Any, connection: Any, **kwargs: Any) -> None:
     if connection.vendor == "sqlite":
         connection.connection.create_function("like", 2, unicode_like, deterministic=True)
         connection.connection.create_function("like", 3, unicode_like, deterministic=True)
+        connection.connection.create_function("lower", 1, _lower, deterministic=True)
+        connection.connection.create_function("upper", 1, _upper, deterministic=True)
 
 
-connection_created.connect(register_unicode_like)
+connection_created.connect(register_unicode_case)

@@ -135,15 +135,30 @@ def can(member: Membership, action: Action, unit: Unit) -> bool:
     return action in rights(member, unit)
 
 
+#: Actions on the person's one account, which opens every cabinet of theirs.
+ACCOUNT_ACTIONS = frozenset({Action.SET_PASSWORD})
+
+
 def can_edit_staff_member(member: Membership, target: Membership, action: Action) -> bool:
-    """An action on one staff card: allowed in the card's unit, never on one's own roles."""
+    """An action on one staff card: allowed in the card's unit, never on one's own roles.
+
+    A password opens all of a person's cabinets, so it is set only by someone with that right
+    in every one of them: otherwise a school administrator could import the regional
+    administrator and take over their login.
+    """
     if action == Action.EDIT_ROLES and target.person_id == member.person_id:
         return False
+    if action in ACCOUNT_ACTIONS:
+        cabinets = [m for m in target.person.memberships.all() if not m.is_archived]
+        if not all(can(member, action, cabinet.unit) for cabinet in cabinets):
+            return False
     return can(member, action, target.unit)
 
 
 def visible_organizations(member: Membership) -> Q:
     """Organisations whose cabinet the member may open."""
+    if member.is_archived:
+        return Q(pk__in=[])
     if member.organization_id:
         return Q(pk=member.organization_id)
     authority = member.authority
@@ -156,13 +171,15 @@ def visible_organizations(member: Membership) -> Q:
 
 def visible_authorities(member: Membership) -> Q:
     """Authorities whose cabinet the member may open: its own and those under it."""
-    if member.authority_id is None:
+    if member.authority_id is None or member.is_archived:
         return Q(pk__in=[])
     return Q(pk=member.authority_id) | Q(parent_id=member.authority_id)
 
 
 def organizations_where(member: Membership, action: Action) -> Q:
     """Organisations in which the member's role may perform the action (a list filter)."""
+    if member.is_archived:
+        return Q(pk__in=[])
     if member.organization_id:
         allowed = action in ORGANIZATION_RIGHTS.get(member.active_role, frozenset())
         return Q(pk=member.organization_id) if allowed and member.is_staff else Q(pk__in=[])

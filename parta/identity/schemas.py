@@ -4,6 +4,8 @@ from datetime import date
 
 from ninja import Schema
 
+from parta.orgs.models import Organization
+
 
 class MunicipalityOut(Schema):
     id: int
@@ -28,7 +30,12 @@ class OrganizationOut(Schema):
 
 class OrganizationListItem(OrganizationOut):
     has_director: bool
+    director_name: str | None
     staff_count: int
+
+    @staticmethod
+    def resolve_has_director(organization: Organization) -> bool:
+        return bool(organization.director_name)
 
 
 class OrganizationPage(Schema):

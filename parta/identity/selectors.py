@@ -5,8 +5,19 @@ from datetime import date
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat, Lower, Trim
 
 from parta.core.models import AuditEntry
 from parta.identity.models import Membership, MembershipRole, Person
@@ -18,7 +29,7 @@ from parta.identity.policies import (
     visible_authorities,
     visible_organizations,
 )
-from parta.orgs.models import Authority, Organization
+from parta.orgs.models import Authority, Organization, Subject
 
 
 def _unit_filter(unit: Unit) -> Q:
@@ -90,7 +101,16 @@ def staff_card(*, viewer: Membership, membership_id: int) -> Membership | None:
         Membership.objects.select_related(
             "person__account", "organization", "authority", "authority__region"
         )
-        .prefetch_related("role_rows", "subjects")
+        .prefetch_related(
+            "role_rows",
+            "subjects",
+            Prefetch(
+                "person__memberships",
+                queryset=Membership.objects.select_related(
+                    "organization", "authority", "authority__region"
+                ),
+            ),
+        )
         .filter(pk=membership_id, kind=Membership.Kind.STAFF)
         .first()
     )
@@ -299,33 +319,28 @@ def unit_by_key(*, viewer: Membership, kind: str, pk: int) -> Unit | None:
 def subordinate_organizations(
     *, viewer: Membership, search: str = "", kind: str = ""
 ) -> QuerySet[Organization]:
-    """Organisations under the viewer's authority, each with its head (one query for the page)."""
+    """Organisations the viewer may open, each with its head and staff count.
+
+    Head and count are correlated subqueries, so a page of 50 costs the same whatever the
+    region's size: only the rows returned are counted.
+    """
     queryset = (
         Organization.objects.filter(visible_organizations(viewer))
+        .filter(is_active=True)
         .select_related("municipality", "parent")
-        .annotate(
-            has_director=Exists(
-                Membership.objects.filter(organization=OuterRef("pk"), is_director=True)
-            ),
-            staff_count=Count(
-                "memberships",
-                filter=Q(memberships__kind=Membership.Kind.STAFF, memberships__is_archived=False),
-            ),
-        )
-        .order_by("municipality__name", "short_name")
+        .annotate(director_name=_director_name(), staff_count=_staff_count())
+        .order_by("municipality__name", "short_name", "pk")
     )
     if kind:
         queryset = queryset.filter(kind=kind)
     for word in search.split():
-        queryset = queryset.filter(Q(short_name__icontains=word) | Q(full_name__icontains=word))
+        queryset = queryset.filter(
+            Q(short_name__icontains=word) | Q(full_name__icontains=word) | Q(inn=word)
+        )
     return queryset
 
 
 # Staff screens
-
-from django.db import connection  # noqa: E402
-
-from parta.orgs.models import Subject  # noqa: E402
 
 
 def subjects_catalogue() -> QuerySet[Subject]:
@@ -432,36 +447,8 @@ def importable_staff_chosen(
     return list(queryset.filter(pk__in=membership_ids))
 
 
-def namesakes_any_case(
-    *, last_name: str, first_name: str, middle_name: str, birth_date: date | None
-) -> QuerySet[Person]:
-    """People with the same ФИО (any case, Cyrillic included) and date of birth.
-
-    SQLite's LOWER() folds only ASCII letters, so `namesakes` finds no Russian namesake there;
-    `iexact` goes through the Unicode LIKE of parta.core.sqlite instead. PostgreSQL keeps
-    `namesakes` and its person_name_birth index.
-    """
-    if connection.vendor != "sqlite":
-        return namesakes(
-            last_name=last_name,
-            first_name=first_name,
-            middle_name=middle_name,
-            birth_date=birth_date,
-        )
-    if not birth_date:
-        return Person.objects.none()
-    return Person.objects.filter(
-        last_name__iexact=last_name.strip(),
-        first_name__iexact=first_name.strip(),
-        middle_name__iexact=middle_name.strip(),
-        birth_date=birth_date,
-    ).order_by("pk")
-
-
 # Organisation and people screens
 
-from django.db.models import CharField, IntegerField, Subquery, Value  # noqa: E402
-from django.db.models.functions import Coalesce, Concat, Trim  # noqa: E402
 
 SUBORDINATES_PAGE_SIZE = 50
 REPORT_PAGE_SIZE = 100
@@ -532,19 +519,7 @@ def subordinates_page(*, viewer: Membership, search: str, kind: str, page: int) 
     heads and staff counts, in one query for the rows whatever their number."""
     if not viewer.authority_id:
         return Paginator(Organization.objects.none(), 1).get_page(1)
-    queryset = (
-        Organization.objects.filter(organizations_where(viewer, Action.VIEW_CARD))
-        .filter(is_active=True)
-        .select_related("municipality", "parent")
-        .annotate(director_name=_director_name(), staff_count=_staff_count())
-        .order_by("municipality__name", "short_name", "pk")
-    )
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    for word in search.split():
-        queryset = queryset.filter(
-            Q(short_name__icontains=word) | Q(full_name__icontains=word) | Q(inn=word)
-        )
+    queryset = subordinate_organizations(viewer=viewer, search=search, kind=kind)
     return Paginator(queryset, SUBORDINATES_PAGE_SIZE).get_page(page)
 
 

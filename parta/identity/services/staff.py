@@ -142,7 +142,7 @@ def check_duplicates(person: Person) -> PossibleDuplicate | None:
         taken = Person.objects.filter(snils=snils).first()
         if taken is not None:
             return PossibleDuplicate(person=taken, by_snils=True)
-    namesake = selectors.namesakes_any_case(
+    namesake = selectors.namesakes(
         last_name=person.last_name,
         first_name=person.first_name,
         middle_name=person.middle_name,
@@ -395,7 +395,7 @@ def delete_staff_member(*, actor: Membership, membership: Membership) -> None:
     try:
         with transaction.atomic():
             membership.delete()
-            if not person.memberships.exists():
+            if not Membership.objects.filter(person_id=person.pk).exists():
                 Account.objects.filter(person=person).delete()
                 person.delete()
     except ProtectedError as error:

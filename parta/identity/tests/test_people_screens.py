@@ -53,9 +53,6 @@ def test_duplicates_list_both_cards_with_cabinets_and_logins(client, region, cop
     assert merge_url(teacher.person, copy.person) in page
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite", reason="SQLite's lower() folds ASCII letters only"
-)
 def test_duplicates_are_found_whatever_the_case_of_the_name(client, region):
     duplicate_card(region, "teacher", region.school, "teacher.copy", shout=True)
     region.login(client, "admin")

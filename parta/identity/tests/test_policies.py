@@ -230,11 +230,6 @@ def test_archived_member_may_do_nothing_anywhere(region):
         assert not any(can(member, action, getattr(region, unit_name)) for action in Action)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="organizations_where and visible_organizations do not look at is_archived, "
-    "while can() does (the session middleware never serves an archived cabinet)",
-)
 def test_archived_member_lists_no_organisations(region):
     for persona in ("admin", "municipal_admin"):
         member = region.member(persona)

@@ -76,6 +76,8 @@ def _card_rights(viewer: Membership, membership: Membership) -> dict[str, bool]:
         "can_edit": allowed(Action.EDIT_STAFF),
         "can_edit_roles": allowed(Action.EDIT_ROLES),
         "can_set_password": allowed(Action.SET_PASSWORD),
+        "password_set_elsewhere": can(viewer, Action.SET_PASSWORD, membership.unit)
+        and not allowed(Action.SET_PASSWORD),
         "can_archive": allowed(Action.ARCHIVE_STAFF) and not is_self,
         "can_delete": allowed(Action.DELETE_STAFF) and not is_self,
         "show_personal_data": can(viewer, Action.VIEW_PERSONAL_DATA, membership.unit),

@@ -18,6 +18,19 @@ ACTION_LABELS: dict[str, Promise] = {
     "identity.people_merged": _("Duplicate cards merged"),
     "orgs.card_updated": _("Organisation card changed"),
     "orgs.director_set": _("Head of the organisation chosen"),
+    "identity.personal_data_viewed": _("Personal data viewed"),
+    "orgs.region_created": _("Region created"),
+    "orgs.region_seeded": _("Demo data: region loaded"),
+    "orgs.subjects_seeded": _("Demo data: subject catalogue loaded"),
+    "orgs.municipalities_seeded": _("Demo data: municipalities loaded"),
+    "orgs.authorities_seeded": _("Demo data: education authorities loaded"),
+    "orgs.organizations_seeded": _("Demo data: organisations loaded"),
+    "orgs.branches_seeded": _("Demo data: branches loaded"),
+    "identity.people_seeded": _("Demo data: people loaded"),
+    "identity.accounts_seeded": _("Demo data: accounts loaded"),
+    "identity.memberships_seeded": _("Demo data: cabinets loaded"),
+    "identity.roles_seeded": _("Demo data: roles loaded"),
+    "identity.subjects_taught_seeded": _("Demo data: subjects taught loaded"),
 }
 
 #: Field name in `before`/`after` → its name on the screen.

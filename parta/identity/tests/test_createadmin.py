@@ -139,3 +139,37 @@ def test_the_demo_region_takes_an_extra_administrator(db):
     createadmin("--password", PASSWORD)
     membership = Membership.objects.get(person__account__login="minadmin")
     assert membership.authority.short_name == "Министерство образования"
+
+
+def test_on_an_empty_database_creates_the_region_its_ministry_and_the_administrator(db):
+    createadmin(
+        "--password",
+        PASSWORD,
+        "--region-name",
+        "Челябинская область",
+        "--region-code",
+        "74",
+        "--ministry-name",
+        "Министерство образования Челябинской области",
+    )
+    membership = Membership.objects.get(person__account__login="minadmin")
+    assert membership.authority.region.code == "74"
+    assert membership.authority.level == Authority.Level.REGION
+    assert AuditEntry.objects.filter(action="orgs.region_created").count() == 1
+
+
+def test_creating_a_region_whose_code_exists_changes_nothing(db):
+    ministry_of("74")
+    with pytest.raises(CommandError):
+        createadmin(
+            "--password",
+            PASSWORD,
+            "--region-name",
+            "Другая",
+            "--region-code",
+            "74",
+            "--ministry-name",
+            "Министерство",
+        )
+    assert Region.objects.count() == 1
+    assert not Account.objects.exists()

@@ -12,6 +12,7 @@ from parta.core import audit
 from parta.identity.models import AuthorityRole, Membership
 from parta.identity.services.staff import add_staff_member
 from parta.orgs.models import Authority
+from parta.orgs.services import create_region
 
 ACTOR = audit.SystemActor("createadmin")
 
@@ -19,7 +20,8 @@ ACTOR = audit.SystemActor("createadmin")
 class Command(BaseCommand):
     help = (
         "Create an administrator of the regional ministry of education, who then adds "
-        "everyone else through the screens. The region and its ministry must exist."
+        "everyone else through the screens. On an empty database, --region-name, --region-code "
+        "and --ministry-name create the region and its ministry first."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,12 +31,22 @@ class Command(BaseCommand):
         parser.add_argument("--middle-name", default="", help="leave out if there is none")
         parser.add_argument("--password", help="asked for when left out")
         parser.add_argument("--region-code", help="which region, when there are several")
+        parser.add_argument("--region-name", help="create the region when there is none")
+        parser.add_argument("--ministry-name", help="the ministry of a region being created")
 
     def handle(self, *args: object, **options: str) -> None:
-        ministry = self._ministry(options["region_code"])
         password = options["password"] or self._ask_password()
         try:
             with transaction.atomic():
+                if options["region_name"]:
+                    ministry = create_region(
+                        actor=ACTOR,
+                        name=options["region_name"],
+                        code=options["region_code"] or "",
+                        ministry_name=options["ministry_name"] or "",
+                    )
+                else:
+                    ministry = self._ministry(options["region_code"])
                 membership = add_staff_member(
                     actor=ACTOR,
                     unit=ministry,
@@ -89,8 +101,8 @@ class Command(BaseCommand):
             raise CommandError(
                 _(
                     "There is no region with a ministry of education in the database yet. Load "
-                    "the demo region with «parta seed», or create the region and its ministry "
-                    "first."
+                    "the demo region with «parta seed», or create the region with --region-name, "
+                    "--region-code and --ministry-name."
                 )
             )
         regions = sorted({ministry.region.code for ministry in found})

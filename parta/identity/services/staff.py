@@ -229,8 +229,15 @@ def add_staff_member(
 
 
 @transaction.atomic
-def import_staff_member(*, actor: Membership, unit: Unit, person: Person) -> Membership:
-    """«Импорт из другой ОО»: attach an existing person (login and password kept) to this unit."""
+def import_staff_member(
+    *, actor: Membership, unit: Unit, person: Person, source: Membership | None = None
+) -> Membership:
+    """«Импорт из другой ОО»: attach an existing person (login and password kept) to this unit.
+
+    The card arrives "with all its data" (seed 000): the position and subjects taught of the
+    source cabinet, and its roles except administrator, which this unit grants on its own.
+    Roles are copied only by someone who may tick roles here.
+    """
     if not can(actor, Action.IMPORT_STAFF, unit):
         raise PermissionDenied
     existing = Membership.objects.filter(
@@ -246,11 +253,23 @@ def import_staff_member(*, actor: Membership, unit: Unit, person: Person) -> Mem
         membership = existing
     else:
         membership = Membership.objects.create(person=person, **_unit_scope(unit))
+    if source is not None and source.person_id == person.pk:
+        membership.position = membership.position or source.position
+        membership.save(update_fields=["position"])
+        if isinstance(unit, Organization):
+            membership.subjects.add(*source.subjects.all())
+        if can(actor, Action.EDIT_ROLES, unit) and type(source.unit) is type(unit):
+            copied = [role for role in source.role_codes if role != OrgRole.ADMIN]
+            _set_roles(membership, sorted(set(copied) | set(membership.role_codes)))
     audit.record(
         actor=actor,
         action="identity.staff_imported",
         target=membership,
-        after={"person_id": person.pk, "person": person.full_name},
+        after={
+            "person_id": person.pk,
+            "person": person.full_name,
+            **membership_snapshot(membership),
+        },
         **_unit_scope(unit),
     )
     return membership

@@ -181,3 +181,21 @@ def test_import_cabinet_of_person_skips_this_unit_and_archived_cabinets(region):
         )
         is None
     )
+
+
+def test_import_brings_position_subjects_and_roles_but_not_administrator(region):
+    from parta.identity.models import Membership, OrgRole
+    from parta.identity.services.staff import import_staff_member
+
+    source = Membership.objects.get(pk=region.members["other_school_admin"].pk)
+    source.position = "Учитель физики"
+    source.save(update_fields=["position"])
+    source.subjects.set([region.subjects["Физика"]])
+    source.role_rows.create(role=OrgRole.TEACHER)
+    imported = import_staff_member(
+        actor=region.member("admin"), unit=region.school, person=source.person, source=source
+    )
+    assert imported.position == "Учитель физики"
+    assert [s.name for s in imported.subjects.all()] == ["Физика"]
+    assert imported.role_codes == [OrgRole.TEACHER]
+    assert imported.person_id == source.person_id

@@ -382,7 +382,7 @@ def _import_chosen(request: HttpRequest, unit: Unit) -> HttpResponse:
     imported = 0
     for cabinet in chosen:
         try:
-            import_staff_member(actor=viewer, unit=unit, person=cabinet.person)
+            import_staff_member(actor=viewer, unit=unit, person=cabinet.person, source=cabinet)
         except ValidationError as error:
             messages.warning(request, " ".join(error.messages))
         else:

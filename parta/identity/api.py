@@ -18,7 +18,6 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from parta.core import audit
-from parta.identity import selectors
 from parta.identity.models import ApiToken, Membership, Person, role_label
 from parta.identity.policies import Action, can
 from parta.identity.schemas import (
@@ -33,6 +32,9 @@ from parta.identity.schemas import (
     TokenOut,
     UnitOut,
 )
+from parta.identity.selectors import cabinets as cabinets_selectors
+from parta.identity.selectors import organizations as organizations_selectors
+from parta.identity.selectors import staff as staff_selectors
 from parta.identity.services.accounts import issue_api_token
 from parta.identity.services.reads import record_personal_data_view
 from parta.orgs.models import Organization
@@ -119,7 +121,7 @@ def _snils(person: Person, *, personal: bool) -> str:
 
 
 def _organization(member: Membership, organization_id: int) -> Organization:
-    organization = selectors.unit_by_key(viewer=member, kind="org", pk=organization_id)
+    organization = cabinets_selectors.unit_by_key(viewer=member, kind="org", pk=organization_id)
     if organization is None:
         raise Http404
     return organization  # type: ignore[return-value]
@@ -134,7 +136,7 @@ def organizations(
     page: int = 1,
 ) -> dict:
     """Organisations whose cabinet the caller may open, by municipality and name, 50 a page."""
-    queryset = selectors.subordinate_organizations(
+    queryset = organizations_selectors.subordinate_organizations(
         viewer=request.auth, search=search, kind=kind or ""
     )
     if municipality is not None:
@@ -166,10 +168,10 @@ def organization_staff(
     unit = _organization(member, organization_id)
     if not can(member, Action.LIST_STAFF, unit):
         raise Http404
-    result = selectors.staff_list(
+    result = staff_selectors.staff_list(
         viewer=member,
         unit=unit,
-        filters=selectors.StaffFilter(search=search, role=role),
+        filters=staff_selectors.StaffFilter(search=search, role=role),
         page=page,
     )
     personal = can(member, Action.VIEW_PERSONAL_DATA, unit)

@@ -2,6 +2,7 @@
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 #: Action code (what a service passes to `core.audit.record`) → what the audit screen shows.
 ACTION_LABELS: dict[str, Promise] = {
@@ -61,7 +62,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "director": _("Head of the organisation"),
     "kind": _("Kind"),
     "short_name": _("Short name"),
-    "full_name": _("Full name"),
+    "full_name": pgettext_lazy("organisation", "Full name"),
     "inn": _("INN"),
     "ogrn": _("OGRN"),
     "address": _("Address"),

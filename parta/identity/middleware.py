@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from parta.identity import selectors
+from parta.identity.selectors import cabinets as cabinets_selectors
 
 SESSION_MEMBERSHIP = "parta_membership_id"
 SESSION_ROLE = "parta_role"
@@ -28,7 +28,7 @@ class CabinetMiddleware:
         if user.is_authenticated:
             membership_id = request.session.get(SESSION_MEMBERSHIP)
             if membership_id:
-                membership = selectors.membership_for_session(
+                membership = cabinets_selectors.membership_for_session(
                     membership_id=membership_id, account_id=user.pk
                 )
                 role = request.session.get(SESSION_ROLE, "")

@@ -1,8 +1,8 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from parta.identity import selectors
 from parta.identity.policies import Action, can
+from parta.identity.selectors import organizations as organizations_selectors
 from parta.web.navigation import UPCOMING_SECTIONS, sections
 
 
@@ -12,7 +12,9 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "active_section": "",
         "can_view_reports": can(member, Action.VIEW_REPORTS, member.unit),
-        "without_director": selectors.organizations_without_director(viewer=member).count()
+        "without_director": organizations_selectors.organizations_without_director(
+            viewer=member
+        ).count()
         if member.authority_id
         else None,
     }

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parta.identity import selectors
+from parta.identity.selectors import cabinets as cabinets_selectors
 
 
 class LoginForm(forms.Form):
@@ -11,13 +11,13 @@ class LoginForm(forms.Form):
 
     target = forms.ChoiceField(choices=TARGETS, initial="org", widget=forms.HiddenInput)
     organization = forms.ModelChoiceField(
-        queryset=selectors.organizations_for_login(),
+        queryset=cabinets_selectors.organizations_for_login(),
         required=False,
         label=_("Organisation"),
         empty_label=_("— choose the organisation —"),
     )
     authority = forms.ModelChoiceField(
-        queryset=selectors.authorities_for_login(),
+        queryset=cabinets_selectors.authorities_for_login(),
         required=False,
         label=_("Education authority"),
         empty_label=_("— choose the authority —"),

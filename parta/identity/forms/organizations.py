@@ -1,6 +1,7 @@
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parta.identity.audit_labels import ACTION_LABELS
 from parta.identity.models import Membership
@@ -12,7 +13,7 @@ class OrganizationCardForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind of organisation"), choices=Organization.Kind.choices)
     short_name = forms.CharField(label=_("Short name"), max_length=200)
-    full_name = forms.CharField(label=_("Full name"), max_length=500)
+    full_name = forms.CharField(label=pgettext_lazy("organisation", "Full name"), max_length=500)
     inn = forms.CharField(
         label=_("INN"),
         max_length=10,

@@ -9,9 +9,9 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from parta.identity import selectors
 from parta.identity.models import AuthorityRole, DerivedRole, Membership, OrgRole, Person, Sex
 from parta.identity.policies import Unit
+from parta.identity.selectors import staff as staff_selectors
 from parta.identity.services.staff import PERSON_FIELDS
 from parta.orgs.models import Organization
 
@@ -80,11 +80,11 @@ class StaffFilterForm(forms.Form):
             choices.append((DerivedRole.DIRECTOR, DerivedRole.DIRECTOR.label))
         self.fields["role"].choices = choices + unit_roles(unit)
 
-    def filters(self) -> selectors.StaffFilter:
+    def filters(self) -> staff_selectors.StaffFilter:
         if not self.is_valid():
-            return selectors.StaffFilter()
+            return staff_selectors.StaffFilter()
         data = self.cleaned_data
-        return selectors.StaffFilter(
+        return staff_selectors.StaffFilter(
             search=data["q"], role=data["role"], archived=data["archived"] == "1"
         )
 
@@ -162,7 +162,7 @@ class WorkFieldsMixin(forms.Form):
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
     subjects = forms.ModelMultipleChoiceField(
         label=_("Subjects taught"),
-        queryset=selectors.subjects_catalogue(),
+        queryset=staff_selectors.subjects_catalogue(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -352,7 +352,7 @@ class ImportQuery:
         if self.source is None:
             return None
         kind, pk = self.source
-        source = selectors.import_source(viewer=viewer, unit=unit, kind=kind, pk=pk)
+        source = staff_selectors.import_source(viewer=viewer, unit=unit, kind=kind, pk=pk)
         if source is None or (not any_kind and source_kind(source) != self.kind):
             return None
         return source

@@ -5,9 +5,9 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from parta.core import audit
-from parta.identity import selectors
 from parta.identity.models import Account, Membership, MembershipRole, Person
 from parta.identity.policies import Action, can
+from parta.identity.selectors import people as people_selectors
 from parta.identity.services.staff import PERSON_FIELDS, person_snapshot
 
 
@@ -74,9 +74,9 @@ def merge_people(*, actor: Membership, survivor: Person, duplicate: Person) -> P
         raise PermissionDenied
     # Merging hands the duplicate's cabinets to the survivor's login: two unrelated people must
     # never be merged by a mistyped or forged id.
-    if survivor.birth_date is None or selectors.same_person_key(
+    if survivor.birth_date is None or people_selectors.same_person_key(
         survivor
-    ) != selectors.same_person_key(duplicate):
+    ) != people_selectors.same_person_key(duplicate):
         raise ValidationError(
             _(
                 "Only cards with the same full name and date of birth are merged. "

@@ -12,7 +12,6 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from parta.core import audit
-from parta.identity import selectors
 from parta.identity.models import (
     Account,
     AuthorityRole,
@@ -23,6 +22,7 @@ from parta.identity.models import (
     normalize_login,
 )
 from parta.identity.policies import Action, Unit, can, can_edit_staff_member
+from parta.identity.selectors import staff as staff_selectors
 from parta.identity.validators import normalize_snils
 from parta.orgs.models import Authority, Organization, Subject
 
@@ -142,7 +142,7 @@ def check_duplicates(person: Person) -> PossibleDuplicate | None:
         taken = Person.objects.filter(snils=snils).first()
         if taken is not None:
             return PossibleDuplicate(person=taken, by_snils=True)
-    namesake = selectors.namesakes(
+    namesake = staff_selectors.namesakes(
         last_name=person.last_name,
         first_name=person.first_name,
         middle_name=person.middle_name,

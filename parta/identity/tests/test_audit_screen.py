@@ -74,7 +74,7 @@ def test_entries_read_when_who_what_and_before_after(client, region):
     page = response.content.decode()
     row = response.context["rows"][0]
     assert row.entry.action == "orgs.director_set"
-    assert row.action == "Head of the organisation chosen"
+    assert row.action == "Выбран руководитель ОО"
     assert row.changes[0].before == region.members["director"].person.full_name
     assert row.changes[0].after == teacher.person.full_name
     assert re.search(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", page)
@@ -101,7 +101,7 @@ def test_log_is_filtered_by_action(client, region):
     region.login(client, "admin")
     response = client.get(audit_url(region.school), {"action": "orgs.card_updated"})
     assert [row.entry.action for row in response.context["rows"]] == ["orgs.card_updated"]
-    assert response.context["rows"][0].changes[0].field == "Phone"
+    assert response.context["rows"][0].changes[0].field == "Телефон"
 
 
 def test_unknown_action_filter_shows_everything(client, region):
@@ -139,8 +139,8 @@ def test_personal_data_is_shown_to_roles_that_may_see_it(client, region):
     region.login(client, "admin")
     response = client.get(audit_url(region.school))
     changes = {change.field: change for change in response.context["rows"][0].changes}
-    assert changes["SNILS"].after == f"{new[:3]}-{new[3:6]}-{new[6:9]} {new[9:]}"
-    assert changes["Passport number"].after == "123456"
+    assert changes["СНИЛС"].after == f"{new[:3]}-{new[3:6]}-{new[6:9]} {new[9:]}"
+    assert changes["Номер паспорта"].after == "123456"
     assert not response.context["masked"]
 
 
@@ -154,9 +154,9 @@ def test_personal_data_is_masked_for_roles_without_it(client, region, monkeypatc
     region.login(client, "director")
     response = client.get(audit_url(region.school))
     changes = {change.field: change for change in response.context["rows"][0].changes}
-    assert changes["SNILS"].before == f"***-***-*** {old[9:]}"
-    assert changes["SNILS"].after == f"***-***-*** {new[9:]}"
-    assert changes["Passport number"].after == "***"
+    assert changes["СНИЛС"].before == f"***-***-*** {old[9:]}"
+    assert changes["СНИЛС"].after == f"***-***-*** {new[9:]}"
+    assert changes["Номер паспорта"].after == "***"
     page = response.content.decode()
     assert new not in page and "123456" not in page
 
@@ -177,14 +177,17 @@ def test_merged_card_is_shown_field_by_field_and_masked(region):
         after={"email": "a@example.ru", "dropped_login": "ivanov2"},
     )
     changes = {change.field: change for change in changes_of(entry, masked=True)}
-    assert changes["Merged card: Surname"].before == "Иванов"
-    assert changes["Merged card: SNILS"].before.startswith("***-***-***")
-    assert changes["Merged card: Passport series"].before == "***"
-    assert changes["Merged card: Date of birth"].before == "01.03.1980"
-    cabinets = changes["Merged card: Cabinets"].before
-    assert "Школа № 2" in cabinets and "Teacher" in cabinets
-    assert (changes["E-mail"].before, changes["E-mail"].after) == ("—", "a@example.ru")
-    assert changes["Login that stopped working"].after == "ivanov2"
+    assert changes["Присоединённая карточка: Фамилия"].before == "Иванов"
+    assert changes["Присоединённая карточка: СНИЛС"].before.startswith("***-***-***")
+    assert changes["Присоединённая карточка: Серия паспорта"].before == "***"
+    assert changes["Присоединённая карточка: Дата рождения"].before == "01.03.1980"
+    cabinets = changes["Присоединённая карточка: Кабинеты"].before
+    assert "Школа № 2" in cabinets and "Педагог" in cabinets
+    assert (changes["Электронная почта"].before, changes["Электронная почта"].after) == (
+        "—",
+        "a@example.ru",
+    )
+    assert changes["Логин, который перестал действовать"].after == "ivanov2"
 
 
 def test_audit_page_costs_the_same_for_2_and_25_entries(client, region):

@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from parta.core.models import AuditEntry
 from parta.core.testing.personas import PASSWORD, SYSTEM, valid_snils
-from parta.identity import selectors
 from parta.identity.models import Account, Membership, OrgRole, Person
+from parta.identity.selectors import staff as staff_selectors
 from parta.identity.services.reads import record_personal_data_view
 from parta.identity.services.staff import (
     add_staff_member,
@@ -152,31 +152,31 @@ def test_delete_keeps_the_person_and_account_used_elsewhere(region):
 
 def test_import_sources_are_the_regions_organisations_for_a_school(region):
     admin = region.member("admin")
-    schools = selectors.import_sources(viewer=admin, unit=region.school, kind="school")
+    schools = staff_selectors.import_sources(viewer=admin, unit=region.school, kind="school")
     assert region.other_school in schools
     assert region.south_school in schools
     assert region.school not in schools
-    assert selectors.import_sources(viewer=admin, unit=region.school, kind="authority") == []
+    assert staff_selectors.import_sources(viewer=admin, unit=region.school, kind="authority") == []
     assert (
-        selectors.import_source(
+        staff_selectors.import_source(
             viewer=admin, unit=region.school, kind="authority", pk=region.north.pk
         )
         is None
     )
     teacher = region.member("teacher")
-    assert selectors.import_sources(viewer=teacher, unit=region.school, kind="school") == []
+    assert staff_selectors.import_sources(viewer=teacher, unit=region.school, kind="school") == []
 
 
 def test_import_cabinet_of_person_skips_this_unit_and_archived_cabinets(region):
     admin = region.member("admin")
     source = region.members["other_school_teacher"]
-    cabinet = selectors.import_cabinet_of_person(
+    cabinet = staff_selectors.import_cabinet_of_person(
         viewer=admin, unit=region.school, person_id=source.person_id
     )
     assert cabinet.pk == source.pk
     own = region.members["teacher"]
     assert (
-        selectors.import_cabinet_of_person(
+        staff_selectors.import_cabinet_of_person(
             viewer=admin, unit=region.school, person_id=own.person_id
         )
         is None

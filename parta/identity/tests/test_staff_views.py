@@ -473,7 +473,7 @@ def test_namesake_confirmed_as_a_different_person_is_created(client, region):
 def test_authority_add_form_offers_authority_roles_and_no_subjects(client, region):
     region.login(client, "municipal_admin")
     form = client.get(add_url(region.north)).context["form"]
-    assert ("operator", "Operator") in [
+    assert ("operator", "Оператор") in [
         (c, str(label)) for c, label in form.fields["roles"].choices
     ]
     assert "subjects" not in form.fields
@@ -674,7 +674,7 @@ def test_director_cannot_be_archived(client, region):
     region.login(client, "admin")
     response = client.post(archive_url(director), {"archived": "1"}, follow=True)
     messages = [str(message) for message in response.context["messages"]]
-    assert any(message.startswith("This is the head") for message in messages)
+    assert any(message.startswith("Это руководитель ОО") for message in messages)
     assert not Membership.objects.get(pk=director.pk).is_archived
 
 

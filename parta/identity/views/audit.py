@@ -9,12 +9,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from parta.core.models import AuditEntry
-from parta.identity import selectors
 from parta.identity.audit_labels import PERSONAL_FIELDS, action_label, field_label
 from parta.identity.converters import UnitKey
 from parta.identity.forms.organizations import AuditFilterForm
 from parta.identity.models import AuthorityRole, DerivedRole, Membership, OrgRole, Sex
 from parta.identity.policies import Action, can
+from parta.identity.selectors import audit as audit_selectors
+from parta.identity.selectors import cabinets as cabinets_selectors
 from parta.identity.validators import format_snils, mask_snils
 from parta.orgs.models import Organization
 
@@ -114,12 +115,12 @@ def changes_of(entry: AuditEntry, *, masked: bool) -> list[Change]:
 def audit_log(request: HttpRequest, unit: UnitKey) -> HttpResponse:
     """The audit log of an organisation or authority, newest first, filtered by action."""
     member = request.membership
-    target = selectors.unit_by_key(viewer=member, kind=unit.kind, pk=unit.pk)
+    target = cabinets_selectors.unit_by_key(viewer=member, kind=unit.kind, pk=unit.pk)
     if target is None or not can(member, Action.VIEW_AUDIT, target):
         raise Http404
     form = AuditFilterForm(request.GET or None)
     action = form.cleaned_data["action"] if form.is_valid() else ""
-    page = selectors.audit_entries(
+    page = audit_selectors.audit_entries(
         viewer=member, unit=target, page=request.GET.get("page", 1), action=action
     )
     masked = not can(member, Action.VIEW_PERSONAL_DATA, target)

@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parta.identity import selectors
 from parta.identity.forms.auth import LoginForm, OwnPasswordForm
 from parta.identity.middleware import enter_cabinet
 from parta.identity.models import normalize_login
+from parta.identity.selectors import cabinets as cabinets_selectors
 from parta.identity.services.accounts import change_own_password
 
 LAST_UNIT_COOKIE = "parta_last_unit"
@@ -22,9 +22,12 @@ LOGIN_LIST_SIZE = 50
 
 def _login_context(form: LoginForm, target: str) -> dict:
     selected = str(form["organization"].value() or "")
-    organizations = list(selectors.organizations_for_login()[:LOGIN_LIST_SIZE])
+    organizations = list(cabinets_selectors.organizations_for_login()[:LOGIN_LIST_SIZE])
     if selected.isdigit() and all(str(o.pk) != selected for o in organizations):
-        organizations = [*selectors.organizations_for_login().filter(pk=selected), *organizations]
+        organizations = [
+            *cabinets_selectors.organizations_for_login().filter(pk=selected),
+            *organizations,
+        ]
     return {"form": form, "target": target, "organizations": organizations, "selected": selected}
 
 
@@ -57,7 +60,12 @@ def login_page(request: HttpRequest) -> HttpResponse:
         return render(request, "identity/login.html", _login_context(form, target))
     unit = form.unit
     cabinet = next(
-        (m for m in selectors.cabinets_of_account(account_id=account.pk) if m.unit == unit), None
+        (
+            m
+            for m in cabinets_selectors.cabinets_of_account(account_id=account.pk)
+            if m.unit == unit
+        ),
+        None,
     )
     if cabinet is None or not cabinet.available_roles:
         form.add_error(
@@ -90,7 +98,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
 def login_organizations(request: HttpRequest) -> HttpResponse:
     """The searchable organisation list of the login page (an htmx fragment)."""
     query = request.GET.get("q", "")
-    organizations = selectors.organizations_for_login(search=query)[:LOGIN_LIST_SIZE]
+    organizations = cabinets_selectors.organizations_for_login(search=query)[:LOGIN_LIST_SIZE]
     return render(
         request, "identity/login.html#organization-options", {"organizations": organizations}
     )
@@ -129,7 +137,9 @@ def first_password(request: HttpRequest) -> HttpResponse:
         return redirect("identity:login")
     form = OwnPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        member = request.membership or selectors.cabinets_of_account(account_id=account.pk)[0]
+        member = (
+            request.membership or cabinets_selectors.cabinets_of_account(account_id=account.pk)[0]
+        )
         try:
             change_own_password(
                 actor=member,
@@ -150,7 +160,7 @@ def choose_cabinet(request: HttpRequest) -> HttpResponse:
     """«Сменить роль»: every cabinet and role of the person, entered without a new login."""
     if not request.user.is_authenticated:
         return redirect("identity:login")
-    cabinets = selectors.cabinets_of_account(account_id=request.user.pk)
+    cabinets = cabinets_selectors.cabinets_of_account(account_id=request.user.pk)
     if request.method == "POST":
         chosen = next((m for m in cabinets if str(m.pk) == request.POST.get("membership")), None)
         role = request.POST.get("role", "")

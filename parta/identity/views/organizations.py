@@ -9,14 +9,14 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from parta.identity import selectors
 from parta.identity.forms.organizations import (
     DirectorForm,
     OrganizationCardForm,
     SubordinateFilterForm,
 )
 from parta.identity.policies import Action, can
-from parta.identity.selectors import OrganizationCard
+from parta.identity.selectors import organizations as organizations_selectors
+from parta.identity.selectors.organizations import OrganizationCard
 from parta.identity.services.directors import set_director
 from parta.identity.services.organizations import update_organization_card
 
@@ -48,7 +48,7 @@ def _card_context(
         card_form = OrganizationCardForm.for_organization(organization)
     if can_set_director and director_form is None:
         director_form = DirectorForm(
-            candidates=selectors.director_candidates(organization=organization),
+            candidates=organizations_selectors.director_candidates(organization=organization),
             initial={"director": card.director.pk if card.director else None},
         )
     return {
@@ -75,7 +75,9 @@ def _render_card(request: HttpRequest, context: dict) -> HttpResponse:
 
 def org_card(request: HttpRequest, org_id: int) -> HttpResponse:
     """«Управление» → «Карточка ОО»: «Основные сведения» and «Администрация»."""
-    card = selectors.organization_card(viewer=request.membership, organization_id=org_id)
+    card = organizations_selectors.organization_card(
+        viewer=request.membership, organization_id=org_id
+    )
     if card is None:
         raise Http404
     if request.method == "POST":
@@ -109,7 +111,7 @@ def _save_director(request: HttpRequest, card: OrganizationCard) -> HttpResponse
     member, organization = request.membership, card.organization
     if not can(member, Action.SET_DIRECTOR, organization):
         raise PermissionDenied
-    candidates = selectors.director_candidates(organization=organization)
+    candidates = organizations_selectors.director_candidates(organization=organization)
     form = DirectorForm(request.POST, candidates=candidates)
     if form.is_valid():
         try:
@@ -128,7 +130,7 @@ def _saved(request: HttpRequest, card: OrganizationCard, tab: str) -> HttpRespon
         messages.success(request, _("The organisation card has been saved."))
         url = reverse("identity:org-card", args=[card.organization.pk])
         return redirect(f"{url}?tab={tab}")
-    fresh = selectors.organization_card(
+    fresh = organizations_selectors.organization_card(
         viewer=request.membership, organization_id=card.organization.pk
     )
     return _render_card(request, _card_context(request, fresh, tab, saved=True))
@@ -141,7 +143,7 @@ def subordinates(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = SubordinateFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {"q": "", "kind": ""}
-    page = selectors.subordinates_page(
+    page = organizations_selectors.subordinates_page(
         viewer=member,
         search=filters["q"],
         kind=filters["kind"],
@@ -156,6 +158,8 @@ def report_no_director(request: HttpRequest) -> HttpResponse:
     member = request.membership
     if not can(member, Action.VIEW_REPORTS, member.unit):
         raise Http404
-    page = selectors.no_director_report(viewer=member, page=request.GET.get("page", 1))
+    page = organizations_selectors.no_director_report(
+        viewer=member, page=request.GET.get("page", 1)
+    )
     context = {"active_section": "reports", "page": page}
     return render(request, "identity/report_no_director.html", context)

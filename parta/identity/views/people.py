@@ -8,10 +8,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from parta.identity import selectors
 from parta.identity.forms.people import MergeForm
 from parta.identity.models import Membership, Person
 from parta.identity.policies import Action, can
+from parta.identity.selectors import people as people_selectors
 from parta.identity.services.merge import merge_people
 
 
@@ -24,13 +24,13 @@ class DuplicateRow:
     can_merge: bool
 
 
-def _rows(member: Membership, pairs: list[selectors.DuplicatePair]) -> list[DuplicateRow]:
+def _rows(member: Membership, pairs: list[people_selectors.DuplicatePair]) -> list[DuplicateRow]:
     """Keep the older card unless only it is the viewer's to merge away."""
     rows = []
     for pair in pairs:
-        if selectors.may_merge_away(member, pair.second):
+        if people_selectors.may_merge_away(member, pair.second):
             rows.append(DuplicateRow(pair.first, pair.second, can_merge=True))
-        elif selectors.may_merge_away(member, pair.first):
+        elif people_selectors.may_merge_away(member, pair.first):
             rows.append(DuplicateRow(pair.second, pair.first, can_merge=True))
         else:
             rows.append(DuplicateRow(pair.first, pair.second, can_merge=False))
@@ -46,7 +46,7 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     """«Дубли»: cards with the same ФИО and date of birth, with their cabinets and logins."""
     member = request.membership
     _require_merge_right(member)
-    pairs = selectors.duplicate_people(viewer=member)
+    pairs = people_selectors.duplicate_people(viewer=member)
     context = {"active_section": "manage", "rows": _rows(member, pairs)}
     return render(request, "identity/people_duplicates.html", context)
 
@@ -55,7 +55,9 @@ def merge(request: HttpRequest, survivor_id: int, duplicate_id: int) -> HttpResp
     """«Объединить»: both cards side by side; the first is kept, the second merged into it."""
     member = request.membership
     _require_merge_right(member)
-    pair = selectors.merge_pair(viewer=member, survivor_id=survivor_id, duplicate_id=duplicate_id)
+    pair = people_selectors.merge_pair(
+        viewer=member, survivor_id=survivor_id, duplicate_id=duplicate_id
+    )
     if pair is None:
         raise Http404
     form = MergeForm(request.POST if request.method == "POST" else None)

@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from parta.identity import selectors
 from parta.identity.forms.auth import OwnPasswordForm
+from parta.identity.selectors import cabinets as cabinets_selectors
 from parta.identity.services.accounts import change_own_password
 
 
@@ -18,7 +18,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     context = {
         "person": member.person,
         "account": member.person.account,
-        "cabinets": selectors.cabinets_of_account(account_id=request.user.pk),
+        "cabinets": cabinets_selectors.cabinets_of_account(account_id=request.user.pk),
     }
     return render(request, "identity/profile.html", context)
 

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from parta.identity import selectors
 from parta.identity.converters import UnitKey
 from parta.identity.forms.staff import (
     IMPORT_FROM_AUTHORITY,
@@ -30,6 +29,8 @@ from parta.identity.forms.staff import (
 )
 from parta.identity.models import Membership
 from parta.identity.policies import Action, Unit, can, can_edit_staff_member
+from parta.identity.selectors import cabinets as cabinets_selectors
+from parta.identity.selectors import staff as staff_selectors
 from parta.identity.services.accounts import set_password
 from parta.identity.services.reads import record_personal_data_view
 from parta.identity.services.staff import (
@@ -47,7 +48,7 @@ from parta.orgs.models import Organization
 def _unit_or_404(request: HttpRequest, key: UnitKey, action: Action) -> Unit:
     """The unit whose staff list the viewer may open (else 404), if the action is allowed (else 403)."""
     viewer = request.membership
-    unit = selectors.unit_by_key(viewer=viewer, kind=key.kind, pk=key.pk)
+    unit = cabinets_selectors.unit_by_key(viewer=viewer, kind=key.kind, pk=key.pk)
     if unit is None or not can(viewer, Action.LIST_STAFF, unit):
         raise Http404
     if not can(viewer, action, unit):
@@ -57,7 +58,7 @@ def _unit_or_404(request: HttpRequest, key: UnitKey, action: Action) -> Unit:
 
 def _card_or_404(request: HttpRequest, membership_id: int, action: Action) -> Membership:
     """A staff card the viewer may open (else 404), if the action on it is allowed (else 403)."""
-    membership = selectors.staff_card(viewer=request.membership, membership_id=membership_id)
+    membership = staff_selectors.staff_card(viewer=request.membership, membership_id=membership_id)
     if membership is None:
         raise Http404
     if not can_edit_staff_member(request.membership, membership, action):
@@ -89,7 +90,7 @@ def staff_list(request: HttpRequest, unit: UnitKey) -> HttpResponse:
     viewer = request.membership
     scope = _unit_or_404(request, unit, Action.LIST_STAFF)
     form = StaffFilterForm(request.GET or None, unit=scope)
-    page = selectors.staff_list(
+    page = staff_selectors.staff_list(
         viewer=viewer, unit=scope, filters=form.filters(), page=request.GET.get("page") or 1
     )
     context = {
@@ -155,10 +156,12 @@ def staff_add(request: HttpRequest, unit: UnitKey) -> HttpResponse:
 
 def _duplicate(viewer: Membership, unit: Unit, person_id: int, message: str) -> dict[str, Any]:
     """The warning «Добавить» shows for a namesake: where they work and how to import them."""
-    cabinet = selectors.import_cabinet_of_person(viewer=viewer, unit=unit, person_id=person_id)
+    cabinet = staff_selectors.import_cabinet_of_person(
+        viewer=viewer, unit=unit, person_id=person_id
+    )
     return {
         "message": message,
-        "cabinets": selectors.cabinets_of_person(person_id=person_id),
+        "cabinets": cabinets_selectors.cabinets_of_person(person_id=person_id),
         "import_cabinet": cabinet,
         "source_key": source_key(cabinet.unit) if cabinet is not None else "",
     }
@@ -211,7 +214,7 @@ def staff_card(request: HttpRequest, membership_id: int) -> HttpResponse:
         "unit": membership.unit,
         "form": form,
         "login_form": login_form,
-        "other_memberships": selectors.other_memberships(person=person, exclude=membership),
+        "other_memberships": staff_selectors.other_memberships(person=person, exclude=membership),
         **rights,
     }
     return render(request, "identity/staff_card.html", context)
@@ -332,7 +335,7 @@ def staff_import(request: HttpRequest, unit: UnitKey) -> HttpResponse:
     ticked: set[int] = set()
     person_id = request.GET.get("person", "")
     if person_id.isdigit():
-        cabinet = selectors.import_cabinet_of_person(
+        cabinet = staff_selectors.import_cabinet_of_person(
             viewer=viewer, unit=scope, person_id=int(person_id)
         )
         if cabinet is not None:
@@ -340,7 +343,7 @@ def staff_import(request: HttpRequest, unit: UnitKey) -> HttpResponse:
             ticked = {cabinet.pk}
     source = query.resolve(viewer=viewer, unit=scope)
     page = (
-        selectors.importable_staff_page(
+        staff_selectors.importable_staff_page(
             viewer=viewer,
             unit=scope,
             source=source,
@@ -350,7 +353,7 @@ def staff_import(request: HttpRequest, unit: UnitKey) -> HttpResponse:
         if source is not None
         else None
     )
-    sources = selectors.import_sources(viewer=viewer, unit=scope, kind=query.kind)
+    sources = staff_selectors.import_sources(viewer=viewer, unit=scope, kind=query.kind)
     context = {
         "active_section": "manage",
         "unit": scope,
@@ -373,7 +376,7 @@ def _import_chosen(request: HttpRequest, unit: Unit) -> HttpResponse:
     source = query.resolve(viewer=viewer, unit=unit, any_kind=True)
     if source is None:
         raise Http404
-    chosen = selectors.importable_staff_chosen(
+    chosen = staff_selectors.importable_staff_chosen(
         viewer=viewer,
         unit=unit,
         source=source,

@@ -10,8 +10,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from parta.core.models import AuditEntry
-from parta.identity import selectors
 from parta.identity.models import Account, Membership, MembershipRole, OrgRole, Person
+from parta.identity.selectors import people as people_selectors
 from parta.identity.validators import validate_snils
 from parta.orgs.models import Authority, Municipality, Organization, Region, Subject
 from parta.orgs.validators import validate_inn, validate_ogrn
@@ -143,7 +143,7 @@ def test_demo_sets_up_the_cases_the_screens_show(db):
         Account.objects.filter(must_change_password=True).values_list("login", flat=True)
     ) == ["sch1.english"]
     viewer = Membership.objects.get(person__account__login="sch2.admin").acting_as(OrgRole.ADMIN)
-    pairs = selectors.duplicate_people(viewer=viewer)
+    pairs = people_selectors.duplicate_people(viewer=viewer)
     assert {pair.first.account.login for pair in pairs} | {
         pair.second.account.login for pair in pairs
     } == {"sch1.kuznetsova", "sch2.kuznetsova"}

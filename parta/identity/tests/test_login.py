@@ -159,3 +159,15 @@ def test_organisation_search_on_the_login_page_finds_russian_names_in_any_case(c
 def test_director_enters_as_head_of_the_organisation_by_default(client, region):
     post_login(client, region, "director")
     assert client.get(reverse("web:home")).context["membership"].active_role == "director"
+
+
+def test_lockout_message_says_for_how_many_minutes_in_russian(client, region, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        post_login(client, region, "teacher", password="wrong")
+    response = post_login(client, region, "teacher")
+    assert "вход заблокирован на 15 минут." in response.content.decode()
+
+
+def test_wrong_password_message_is_russian(client, region):
+    response = post_login(client, region, "teacher", password="wrong")
+    assert "Неверный логин или пароль" in response.content.decode()

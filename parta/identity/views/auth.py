@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from parta.identity.forms.auth import LoginForm, OwnPasswordForm
@@ -52,8 +53,10 @@ def login_page(request: HttpRequest) -> HttpResponse:
     if account is None:
         form.add_error(
             None,
-            _(
-                "Wrong login or password. After %(limit)s failed attempts the login is locked for a while."
+            ngettext(
+                "Wrong login or password. After %(limit)s failed attempt the login is locked for a while.",
+                "Wrong login or password. After %(limit)s failed attempts the login is locked for a while.",
+                settings.AXES_FAILURE_LIMIT,
             )
             % {"limit": settings.AXES_FAILURE_LIMIT},
         )
@@ -109,15 +112,19 @@ def locked_out(
     request: HttpRequest, response: HttpResponse | None, credentials: dict
 ) -> HttpResponse:
     """What axes shows once a login has failed too often."""
+    minutes = int(settings.AXES_COOLOFF_TIME * 60)
     form = LoginForm(request.POST or None)
     form.is_valid()
     form.add_error(
         None,
-        _(
+        ngettext(
+            "Too many failed attempts: the login is locked for %(minutes)s minute. "
+            "Wait, or ask your organisation's administrator to set a new password.",
             "Too many failed attempts: the login is locked for %(minutes)s minutes. "
-            "Wait, or ask your organisation's administrator to set a new password."
+            "Wait, or ask your organisation's administrator to set a new password.",
+            minutes,
         )
-        % {"minutes": int(settings.AXES_COOLOFF_TIME * 60)},
+        % {"minutes": minutes},
     )
     context = _login_context(form, request.POST.get("target", "org"))
     return render(request, "identity/login.html", context, status=429)

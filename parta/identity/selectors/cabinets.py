@@ -1,6 +1,7 @@
 """Reads of cabinets: the session's one, a person's all, and the units a viewer may open."""
 
 from django.db.models import (
+    F,
     Q,
     QuerySet,
 )
@@ -44,7 +45,10 @@ def cabinets_of_account(*, account_id: int) -> list[Membership]:
 
 
 def authorities_for_login() -> QuerySet[Authority]:
-    return Authority.objects.select_related("municipality").order_by("level", "short_name")
+    """The ministry first, then the municipal authorities by name."""
+    return Authority.objects.select_related("municipality").order_by(
+        F("parent_id").asc(nulls_first=True), "short_name"
+    )
 
 
 def organizations_for_login(*, search: str = "") -> QuerySet[Organization]:

@@ -171,3 +171,9 @@ def test_lockout_message_says_for_how_many_minutes_in_russian(client, region, se
 def test_wrong_password_message_is_russian(client, region):
     response = post_login(client, region, "teacher", password="wrong")
     assert "Неверный логин или пароль" in response.content.decode()
+
+
+def test_authority_tab_lists_the_ministry_first(client, region):
+    response = client.get(reverse("identity:login"), {"target": "authority"})
+    choices = [str(a) for a in response.context["form"].fields["authority"].queryset]
+    assert choices[0] == region.ministry.short_name

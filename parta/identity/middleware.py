@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -13,7 +14,7 @@ SESSION_MEMBERSHIP = "parta_membership_id"
 SESSION_ROLE = "parta_role"
 
 #: Pages a signed-in user may open before choosing a cabinet or changing a forced password.
-OPEN_PATHS = ("/login/", "/logout/", "/password/first/", "/role/", "/static/", "/api/", "/i18n/")
+OPEN_PATHS = ("/login/", "/logout/", "/password/first/", "/role/", "/static/", "/api/")
 
 
 class CabinetMiddleware:
@@ -42,16 +43,22 @@ class CabinetMiddleware:
         return self.get_response(request)
 
 
-def enter_cabinet(request: HttpRequest, membership_id: int, role: str) -> None:
+def enter_cabinet(session: SessionBase, membership_id: int, role: str) -> None:
     """Remember the cabinet and role the session works in."""
-    request.session[SESSION_MEMBERSHIP] = membership_id
-    request.session[SESSION_ROLE] = role
+    session[SESSION_MEMBERSHIP] = membership_id
+    session[SESSION_ROLE] = role
 
 
 class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
     """Every page needs a login, except the login pages themselves and the API (own auth)."""
 
-    def process_view(self, request, view_func, view_args, view_kwargs):  # noqa: ANN001, ANN201
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple,
+        view_kwargs: dict,
+    ) -> HttpResponse | None:
         if request.path.startswith(("/api/", "/static/")):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

@@ -304,10 +304,6 @@ class Membership(models.Model):
         self.active_role = role
         return self
 
-    def has_role(self, *roles: str) -> bool:
-        """Whether the current session works in one of these roles."""
-        return self.active_role in roles
-
     @property
     def active_role_label(self) -> str:
         return role_label(self.active_role, authority=bool(self.authority_id))

@@ -57,18 +57,16 @@ class PersonaRegion:
 
     def login(self, client: Client, persona: str) -> Membership:
         """Sign the client in as the persona, in the persona's cabinet and role."""
-        member = self.member(persona)
-        client.force_login(self.account(persona))
-        session = client.session
+        return login_member(client, self.member(persona))
 
-        class _Request:
-            pass
 
-        request = _Request()
-        request.session = session  # type: ignore[attr-defined]
-        enter_cabinet(request, member.pk, member.active_role)  # type: ignore[arg-type]
-        session.save()
-        return member
+def login_member(client: Client, member: Membership) -> Membership:
+    """Sign the client in as the member's person, in the member's cabinet and active role."""
+    client.force_login(member.person.account)
+    session = client.session
+    enter_cabinet(session, member.pk, member.active_role)
+    session.save()
+    return member
 
 
 #: persona → (unit attribute, roles ticked, role the persona acts in)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parta.identity.selectors import cabinets as cabinets_selectors
+from parta.orgs.models import Authority, Organization
 
 
 class LoginForm(forms.Form):
@@ -36,7 +37,7 @@ class LoginForm(forms.Form):
         return data
 
     @property
-    def unit(self):  # noqa: ANN201
+    def unit(self) -> Organization | Authority:
         data = self.cleaned_data
         return data["organization"] if data["target"] == "org" else data["authority"]
 

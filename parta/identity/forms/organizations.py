@@ -61,7 +61,7 @@ class DirectorForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, candidates: QuerySet[Membership], **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, candidates: QuerySet[Membership], **kwargs) -> None:
         kwargs.setdefault("prefix", "admin")
         super().__init__(*args, **kwargs)
         self.fields["director"].queryset = candidates
@@ -79,7 +79,7 @@ class SubordinateFilterForm(forms.Form):
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False)
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         labels = sorted(ACTION_LABELS.items(), key=lambda item: str(item[1]))
         self.fields["action"].choices = [("", _("All actions")), *labels]

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from parta.core.models import AuditEntry
-from parta.core.testing.personas import STAFF_PERSONAS, SYSTEM, valid_snils
+from parta.core.testing.personas import STAFF_PERSONAS, SYSTEM, login_member, valid_snils
 from parta.identity.models import AuthorityRole, Membership, OrgRole
 from parta.identity.services.directors import set_director
 from parta.identity.services.organizations import update_organization_card
@@ -386,21 +386,6 @@ def _authority_with_organisations(region, count):
     return admin.acting_as(AuthorityRole.ADMIN)
 
 
-def _login_member(client, member):
-    from parta.identity.middleware import enter_cabinet
-
-    client.force_login(member.person.account)
-    session = client.session
-
-    class _Request:
-        pass
-
-    request = _Request()
-    request.session = session
-    enter_cabinet(request, member.pk, member.active_role)
-    session.save()
-
-
 def _queries(client, url, params=None):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, params or {})
@@ -410,10 +395,10 @@ def _queries(client, url, params=None):
 
 def test_subordinates_page_costs_the_same_for_2_and_25_organisations(client, region):
     url = reverse("identity:subordinates")
-    _login_member(client, _authority_with_organisations(region, 2))
+    login_member(client, _authority_with_organisations(region, 2))
     small, response = _queries(client, url)
     assert len(response.context["page"].object_list) == 2
-    _login_member(client, _authority_with_organisations(region, 25))
+    login_member(client, _authority_with_organisations(region, 25))
     large, response = _queries(client, url)
     assert len(response.context["page"].object_list) == 25
     assert small == large
@@ -459,10 +444,10 @@ def test_regional_report_covers_the_region(client, region):
 
 def test_report_costs_the_same_for_2_and_25_organisations(client, region):
     url = reverse("identity:report-no-director")
-    _login_member(client, _authority_with_organisations(region, 2))
+    login_member(client, _authority_with_organisations(region, 2))
     small, response = _queries(client, url)
     assert response.context["page"].paginator.count == 1
-    _login_member(client, _authority_with_organisations(region, 25))
+    login_member(client, _authority_with_organisations(region, 25))
     large, response = _queries(client, url)
     assert response.context["page"].paginator.count == 13
     assert small == large

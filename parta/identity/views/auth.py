@@ -85,7 +85,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
         request.session.set_expiry(settings.SESSION_REMEMBER_SECONDS)
     else:
         request.session.set_expiry(0)
-    enter_cabinet(request, cabinet.pk, cabinet.available_roles[0])
+    enter_cabinet(request.session, cabinet.pk, cabinet.available_roles[0])
     response = redirect(request.GET.get("next") or "web:home")
     response.set_cookie(
         LAST_UNIT_COOKIE,
@@ -173,7 +173,7 @@ def choose_cabinet(request: HttpRequest) -> HttpResponse:
         role = request.POST.get("role", "")
         if chosen is None or role not in chosen.available_roles:
             raise Http404
-        enter_cabinet(request, chosen.pk, role)
+        enter_cabinet(request.session, chosen.pk, role)
         return redirect("web:home")
     return render(request, "identity/choose_cabinet.html", {"cabinets": cabinets})
 

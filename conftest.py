@@ -1,6 +1,7 @@
 import pytest
 
 from parta.core.testing.personas import PersonaRegion, build_region
+from parta.core.testing.school import TODAY, PersonaSchool, build_school
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +17,19 @@ def _fast_password_hashing(settings):
 @pytest.fixture
 def region(db) -> PersonaRegion:
     return build_region()
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Freeze the school calendar's today at `TODAY`, a Wednesday of the second quarter."""
+    monkeypatch.setattr("parta.core.calendar.today", lambda: TODAY)
+    return TODAY
+
+
+@pytest.fixture
+def school(region, today) -> PersonaSchool:
+    """The persona region with the 2026/2027 year of Школа № 1: classes, students, lessons."""
+    return build_school(region)
 
 
 # --- Browser tests (marker `browser`) ------------------------------------------------------------

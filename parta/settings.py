@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "parta.core",
     "parta.orgs",
     "parta.identity",
+    "parta.school",
+    "parta.students",
+    "parta.journal",
     "parta.web",
 ]
 
@@ -158,6 +161,10 @@ FORMAT_MODULE_PATH = ["parta.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = Path(os.environ.get("PARTA_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+#: Largest file a teacher may attach to homework.
+HOMEWORK_FILE_MAX_BYTES = 10 * 1024 * 1024
 HTMX_DIST = BASE_DIR / "node_modules" / "htmx.org" / "dist"
 STATICFILES_DIRS = [("htmx.org", HTMX_DIST)] if HTMX_DIST.is_dir() else []
 STORAGES = {

@@ -6,8 +6,33 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.db import models
+from django.utils.functional import Promise
 
 from parta.core.models import AuditEntry
+
+#: Action code (what a service passes to `record`) → what the audit screen shows; each app adds
+#: its own in its `AppConfig.ready` through `register_labels`.
+ACTION_LABELS: dict[str, Promise] = {}
+#: Field name in `before`/`after` → its name on the screen.
+FIELD_LABELS: dict[str, Promise] = {}
+
+
+def register_labels(*, actions: dict[str, Promise], fields: dict[str, Promise]) -> None:
+    """Name an app's audited actions and fields for the audit screen."""
+    ACTION_LABELS.update(actions)
+    for name, label in fields.items():
+        FIELD_LABELS.setdefault(name, label)
+
+
+def action_label(code: str) -> str:
+    """The screen name of an action; an unknown code is shown as it is."""
+    label = ACTION_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def field_label(name: str) -> str:
+    label = FIELD_LABELS.get(name)
+    return str(label) if label is not None else name
 
 
 class Actor(Protocol):

@@ -85,14 +85,3 @@ PERSONAL_FIELDS = frozenset(
         "passport_issued_by",
     }
 )
-
-
-def action_label(code: str) -> str:
-    """The screen name of an action; an unknown code is shown as it is."""
-    label = ACTION_LABELS.get(code)
-    return str(label) if label is not None else code
-
-
-def field_label(name: str) -> str:
-    label = FIELD_LABELS.get(name)
-    return str(label) if label is not None else name

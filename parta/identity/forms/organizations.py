@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from parta.identity.audit_labels import ACTION_LABELS
+from parta.core.audit import ACTION_LABELS
 from parta.identity.models import Membership
 from parta.orgs.models import Organization
 

@@ -8,8 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from parta.core.audit import action_label, field_label
 from parta.core.models import AuditEntry
-from parta.identity.audit_labels import PERSONAL_FIELDS, action_label, field_label
+from parta.identity.audit_labels import PERSONAL_FIELDS
 from parta.identity.converters import UnitKey
 from parta.identity.forms.organizations import AuditFilterForm
 from parta.identity.models import AuthorityRole, DerivedRole, Membership, OrgRole, Sex

@@ -1,7 +1,7 @@
 import re
 from pathlib import Path
 
-from parta.identity.audit_labels import ACTION_LABELS
+from parta.core.audit import ACTION_LABELS
 
 SOURCE = Path(__file__).resolve().parents[2]
 

@@ -1,0 +1,42 @@
+"""Names of the school structure's audited actions and fields on the audit screen."""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS: dict[str, Promise] = {
+    "school.year_saved": _("Academic year saved"),
+    "school.terms_saved": _("Terms of the year saved"),
+    "school.term_closed": _("Term closed"),
+    "school.term_reopened": _("Term reopened"),
+    "school.holiday_saved": _("Holidays saved"),
+    "school.holiday_deleted": _("Holidays deleted"),
+    "school.transfer_saved": _("School day transferred"),
+    "school.transfer_deleted": _("Day transfer deleted"),
+    "school.class_saved": _("Class saved"),
+    "school.class_deleted": _("Class deleted"),
+    "school.group_saved": _("Group saved"),
+    "school.group_deleted": _("Group deleted"),
+    "school.curriculum_saved": _("Curriculum saved"),
+    "school.assignment_saved": _("Teaching assignment saved"),
+    "school.assignment_deleted": _("Teaching assignment deleted"),
+    "school.bells_saved": _("Bell schedule saved"),
+    "school.timetable_changed": _("Timetable changed"),
+    "school.year_transition": _("Transition to the next academic year"),
+    "school.announcement_published": _("Announcement published"),
+}
+
+FIELD_LABELS: dict[str, Promise] = {
+    "grade": _("Parallel"),
+    "letter": _("Letter"),
+    "class_teacher": _("Class teacher"),
+    "term_kind": _("Kind of periods"),
+    "terms": _("Terms"),
+    "teacher": _("Teacher"),
+    "subject": _("Subject"),
+    "group": _("Group"),
+    "hours_per_week": _("Hours a week"),
+    "weekday": _("Day"),
+    "period": _("Lesson"),
+    "room": _("Room"),
+    "closed_at": _("Closed at"),
+}

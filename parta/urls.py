@@ -8,6 +8,9 @@ register_converter(UnitConverter, "unit")
 urlpatterns = [
     path("", include("parta.identity.urls")),
     path("", include("parta.web.urls")),
+    path("school/", include("parta.school.urls")),
+    path("students/", include("parta.students.urls")),
+    path("journal/", include("parta.journal.urls")),
     path("api/v1/", api.urls),
 ]
 

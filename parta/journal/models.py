@@ -45,6 +45,14 @@ class Lesson(models.Model):
     teacher = models.ForeignKey(
         Membership, on_delete=models.PROTECT, related_name="lessons", verbose_name=_("teacher")
     )
+    substitute = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="substituted_lessons",
+        verbose_name=_("substitute teacher"),
+    )
     entry = models.ForeignKey(
         TimetableEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="lessons"
     )
@@ -74,6 +82,7 @@ class Lesson(models.Model):
         indexes = [
             models.Index(fields=["assignment", "date"], name="lesson_assignment_date"),
             models.Index(fields=["teacher", "date"], name="lesson_teacher_date"),
+            models.Index(fields=["substitute", "date"], name="lesson_substitute_date"),
             models.Index(fields=["organization", "date"], name="lesson_organization_date"),
         ]
 
@@ -81,8 +90,9 @@ class Lesson(models.Model):
         return f"{self.date:%d.%m.%Y}, {self.period}: {self.assignment}"
 
     @property
-    def is_substitution(self) -> bool:
-        return self.teacher_id != self.assignment.teacher_id
+    def acting_teacher_id(self) -> int:
+        """Who teaches this lesson: the substitute (замена) when there is one."""
+        return self.substitute_id or self.teacher_id
 
 
 class Homework(models.Model):

@@ -20,7 +20,7 @@ def can_write_lesson(member: Membership, lesson) -> bool:
     return (
         is_teacher(member)
         and member.organization_id == lesson.organization_id
-        and member.pk in (lesson.teacher_id, lesson.assignment.teacher_id)
+        and member.pk in (lesson.teacher_id, lesson.substitute_id, lesson.assignment.teacher_id)
     )
 
 

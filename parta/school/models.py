@@ -25,6 +25,9 @@ class AcademicYear(models.Model):
         _("kind of periods"), max_length=10, choices=TermKind, default=TermKind.QUARTER
     )
     is_archived = models.BooleanField(_("archived"), default=False)
+    #: The earliest date whose lessons no longer match the timetable, holidays or day transfers;
+    #: the journal brings them in step (`journal.services.lessons.refresh_lessons`).
+    lessons_stale_from = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("academic year")
@@ -49,6 +52,14 @@ class AcademicYear(models.Model):
 
     def contains(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+    def mark_lessons_stale(self, since: date) -> None:
+        """Note that lessons from this date must follow a change (call inside the change's
+        transaction)."""
+        since = max(since, self.starts_on)
+        if self.lessons_stale_from is None or since < self.lessons_stale_from:
+            self.lessons_stale_from = since
+            self.save(update_fields=["lessons_stale_from"])
 
 
 TERM_COUNT = {

@@ -34,6 +34,28 @@ def _has_content() -> Q:
     )
 
 
+SYNC_ACTOR = audit.SystemActor("Расписание")
+
+
+def refresh_lessons(*, year: AcademicYear) -> LessonSync | None:
+    """Bring lessons in step with a changed timetable, holidays or transfers, once per change.
+
+    The school app marks the year (`AcademicYear.mark_lessons_stale`); journal pages call this
+    before reading lessons, so a change shows on the next page without a background worker.
+    """
+    if year.lessons_stale_from is None:
+        return None
+    with transaction.atomic():
+        locked = AcademicYear.objects.select_for_update().get(pk=year.pk)
+        if locked.lessons_stale_from is None:
+            return None
+        result = sync_lessons(actor=SYNC_ACTOR, year=locked, starts_on=locked.lessons_stale_from)
+        locked.lessons_stale_from = None
+        locked.save(update_fields=["lessons_stale_from"])
+    year.lessons_stale_from = None
+    return result
+
+
 @transaction.atomic
 def sync_lessons(
     *, actor: Membership | audit.SystemActor, year: AcademicYear, starts_on: date | None = None
@@ -61,12 +83,15 @@ def sync_lessons(
     to_remove: list[int] = []
     kept = 0
     orphans: list[Lesson] = []
-    for lesson in existing.only("id", "assignment_id", "date", "period", "entry_id", "room"):
+    fields = ("id", "assignment_id", "date", "period", "entry_id", "room", "teacher_id")
+    for lesson in existing.only(*fields):
         entry = wanted.pop((lesson.assignment_id, lesson.date, lesson.period), None)
         if entry is None:
             orphans.append(lesson)
-        elif (lesson.entry_id, lesson.room) != (entry.pk, entry.room):
-            lesson.entry_id, lesson.room = entry.pk, entry.room
+            continue
+        slot = (entry.pk, entry.room, entry.assignment.teacher_id)
+        if (lesson.entry_id, lesson.room, lesson.teacher_id) != slot:
+            lesson.entry_id, lesson.room, lesson.teacher_id = slot
             to_update.append(lesson)
     for lesson in orphans:
         if not lesson.has_content:
@@ -81,9 +106,10 @@ def sync_lessons(
             continue
         entry = wanted.pop(moved)
         lesson.period, lesson.entry_id, lesson.room = moved[2], entry.pk, entry.room
+        lesson.teacher_id = entry.assignment.teacher_id
         to_update.append(lesson)
     Lesson.objects.filter(pk__in=to_remove).delete()
-    Lesson.objects.bulk_update(to_update, ["period", "entry", "room"], batch_size=1000)
+    Lesson.objects.bulk_update(to_update, ["period", "entry", "room", "teacher"], batch_size=1000)
     Lesson.objects.bulk_create(
         [
             Lesson(

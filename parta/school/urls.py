@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+app_name = "school"
+
+urlpatterns = [
+    path("", include("parta.school.routes.structure")),
+    path("", include("parta.school.routes.classes")),
+]

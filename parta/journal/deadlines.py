@@ -5,7 +5,7 @@ Topics, homework, current marks and attendance go in "не позднее одн
 still missing. Reasons of absence are corrected within two working days of the note.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from parta.core import calendar
 
@@ -21,3 +21,11 @@ def lesson_fill_deadline(lesson_date: date) -> date:
 def is_lesson_overdue(*, lesson_date: date, has_topic: bool, has_marks: bool, today: date) -> bool:
     """A lesson past its fill deadline that still lacks a topic or marks."""
     return today > lesson_fill_deadline(lesson_date) and not (has_topic and has_marks)
+
+
+def overdue_cutoff(today: date) -> date:
+    """The latest lesson date whose fill deadline has passed by `today`."""
+    day = today - timedelta(days=1)
+    while lesson_fill_deadline(day) >= today:
+        day -= timedelta(days=1)
+    return day

@@ -23,6 +23,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "school.timetable_changed": _("Timetable changed"),
     "school.year_transition": _("Transition to the next academic year"),
     "school.announcement_published": _("Announcement published"),
+    "school.year_seeded": _("Demo data: school year loaded"),
 }
 
 FIELD_LABELS: dict[str, Promise] = {
@@ -39,4 +40,6 @@ FIELD_LABELS: dict[str, Promise] = {
     "period": _("Lesson"),
     "room": _("Room"),
     "closed_at": _("Closed at"),
+    "title": _("Title"),
+    "school_class": _("Class"),
 }

@@ -46,13 +46,17 @@ def login_rows(memberships: list[Membership]) -> list[LoginRow]:
 
 
 def region_memberships(region: Region, *, limit: int | None = None) -> list[Membership]:
-    """Staff of a region: the ministry, the municipal authorities, then the organisations."""
+    """Staff of a region: the ministry, the municipal authorities, then the organisations; then
+    the students and parents who have a login."""
     queryset = (
         Membership.objects.filter(Q(organization__region=region) | Q(authority__region=region))
-        .filter(kind=Membership.Kind.STAFF, is_archived=False)
+        .filter(
+            Q(kind=Membership.Kind.STAFF) | Q(person__account__isnull=False), is_archived=False
+        )
         .select_related("person__account", "organization", "authority")
         .prefetch_related("role_rows")
         .order_by(
+            F("kind").desc(),
             F("organization_id").asc(nulls_first=True),
             F("authority__level").desc(),
             "authority_id",

@@ -13,6 +13,7 @@ from django.db.models import Q
 from parta.identity.models import AuthorityRole, DerivedRole, Membership, OrgRole
 from parta.identity.policies import is_subordinate
 from parta.orgs.models import Organization
+from parta.school.models import SchoolClass
 
 
 class Action(StrEnum):
@@ -89,3 +90,40 @@ def visible_schools(member: Membership, action: Action) -> Q:
     if authority.level == authority.Level.REGION:
         return Q(region_id=authority.region_id)
     return Q(authority_id=authority.pk)
+
+
+def can_publish_announcement(
+    member: Membership, organization: Organization, school_class: SchoolClass | None = None
+) -> bool:
+    """Leaders publish for the school or any of its classes; a teacher, for the class they lead.
+
+    `school_class=None` asks about an announcement of the whole school.
+    """
+    if school_class is not None and school_class.organization_id != organization.pk:
+        return False
+    if can(member, Action.PUBLISH_ANNOUNCEMENTS, organization):
+        return True
+    return (
+        school_class is not None
+        and is_teacher(member)
+        and member.organization_id == organization.pk
+        and school_class.class_teacher_id == member.pk
+    )
+
+
+def can_view_class(member: Membership, school_class: SchoolClass) -> bool:
+    """The class card with its roster and the students' parents: the school's own staff who see
+    its structure (an authority sees only the lists of classes, seed 004, 3.3.9)."""
+    return member.organization_id == school_class.organization_id and can(
+        member, Action.VIEW_STRUCTURE, school_class.organization
+    )
+
+
+def visible_classes(member: Membership) -> Q:
+    """Classes whose card the member may open (a list filter matching `can_view_class`)."""
+    if member.organization_id is None:
+        return Q(pk__in=[])
+    rights = ORGANIZATION_RIGHTS.get(member.active_role, frozenset())
+    if not member.is_staff or member.is_archived or Action.VIEW_STRUCTURE not in rights:
+        return Q(pk__in=[])
+    return Q(organization_id=member.organization_id)

@@ -8,22 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from parta.identity.models import DerivedRole, Membership, OrgRole
 from parta.identity.policies import Action, can
+from parta.school import policies as school_policies
 
 STAFF_ROLES = frozenset(OrgRole.values) | {DerivedRole.DIRECTOR}
-EVERYONE = STAFF_ROLES | {DerivedRole.STUDENT, DerivedRole.GUARDIAN}
+DIARY_ROLES = frozenset({DerivedRole.STUDENT, DerivedRole.GUARDIAN})
 
 #: Sections of an organisation's cabinet that later modules fill, with the roles that use them.
 UPCOMING_SECTIONS: dict[str, tuple[Promise, frozenset[str]]] = {
-    "planning": (
-        _("Planning"),
-        frozenset({OrgRole.ADMIN, OrgRole.DEPUTY_HEAD, DerivedRole.DIRECTOR}),
-    ),
-    "teaching": (_("Teaching"), frozenset({OrgRole.DEPUTY_HEAD, OrgRole.TEACHER})),
-    "timetable": (_("Timetable"), EVERYONE),
-    "journal": (
-        _("Journal"),
-        frozenset({OrgRole.TEACHER, OrgRole.DEPUTY_HEAD, DerivedRole.DIRECTOR, OrgRole.ADMIN}),
-    ),
     "resources": (_("Resources"), STAFF_ROLES),
 }
 
@@ -33,6 +24,40 @@ class Section:
     key: str
     title: Promise
     url: str
+
+
+def _school_sections(member: Membership) -> list[Section]:
+    """Sections of a school cabinet: planning, classes, timetable, journals, the diary."""
+    organization = member.organization
+    school = school_policies.Action
+    result: list[Section] = []
+    if member.active_role in DIARY_ROLES:
+        return [Section("diary", _("Diary"), reverse("journal:diary"))]
+    if school_policies.can(member, school.VIEW_ALL_JOURNALS, organization):
+        result.append(Section("planning", _("Planning"), reverse("school:planning")))
+    if school_policies.can(member, school.VIEW_STRUCTURE, organization):
+        result.append(Section("classes", _("Classes"), reverse("school:classes")))
+        result.append(Section("timetable", _("Timetable"), reverse("school:timetable")))
+    teaches = school_policies.is_teacher(member)
+    if teaches or school_policies.can(member, school.VIEW_ALL_JOURNALS, organization):
+        result.append(Section("journal", _("Journal"), reverse("journal:index")))
+    if teaches or member.active_role == OrgRole.DEPUTY_HEAD:
+        result.append(Section("teaching", _("Lesson plans"), reverse("journal:plans")))
+    if school_policies.can(member, school.VIEW_STRUCTURE, organization):
+        result.append(
+            Section("announcements", _("Announcements"), reverse("school:announcements"))
+        )
+    return result
+
+
+def can_view_any_reports(member: Membership) -> bool:
+    """Reports on people and organisations, or on marks and attendance."""
+    unit = member.unit
+    if can(member, Action.VIEW_REPORTS, unit):
+        return True
+    return member.organization_id is not None and school_policies.can(
+        member, school_policies.Action.VIEW_REPORTS, unit
+    )
 
 
 def sections(member: Membership) -> list[Section]:
@@ -46,11 +71,8 @@ def sections(member: Membership) -> list[Section]:
             Section("organizations", _("Organisations"), reverse("identity:subordinates"))
         )
     if member.organization_id:
-        for key in ("planning", "teaching", "timetable", "journal"):
-            title, roles = UPCOMING_SECTIONS[key]
-            if member.active_role in roles:
-                result.append(Section(key, title, reverse("web:section", args=[key])))
-    if can(member, Action.VIEW_REPORTS, unit):
+        result.extend(_school_sections(member))
+    if can_view_any_reports(member):
         result.append(Section("reports", _("Reports"), reverse("web:reports")))
     if member.organization_id and member.active_role in UPCOMING_SECTIONS["resources"][1]:
         result.append(

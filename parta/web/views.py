@@ -3,7 +3,8 @@ from django.shortcuts import render
 
 from parta.identity.policies import Action, can
 from parta.identity.selectors import organizations as organizations_selectors
-from parta.web.navigation import UPCOMING_SECTIONS, sections
+from parta.school import policies as school_policies
+from parta.web.navigation import UPCOMING_SECTIONS, can_view_any_reports, sections
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -49,9 +50,15 @@ def section(request: HttpRequest, key: str) -> HttpResponse:
 def reports(request: HttpRequest) -> HttpResponse:
     """Отчеты: the reports the current role may open."""
     member = request.membership
-    if not can(member, Action.VIEW_REPORTS, member.unit):
+    if not can_view_any_reports(member):
         raise Http404
-    return render(request, "web/reports.html", {"active_section": "reports"})
+    context = {
+        "active_section": "reports",
+        "can_view_unit_reports": can(member, Action.VIEW_REPORTS, member.unit),
+        "can_view_journal_reports": bool(member.authority_id)
+        or school_policies.can(member, school_policies.Action.VIEW_REPORTS, member.unit),
+    }
+    return render(request, "web/reports.html", context)
 
 
 def error_404(request: HttpRequest, exception: Exception) -> HttpResponse:

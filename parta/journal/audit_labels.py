@@ -12,14 +12,23 @@ ACTION_LABELS: dict[str, Promise] = {
     "journal.attendance_reason_set": _("Reason of absence corrected"),
     "journal.homework_saved": _("Homework changed"),
     "journal.homework_file_added": _("File attached to homework"),
+    "journal.homework_file_removed": _("File removed from homework"),
     "journal.substitution_set": _("Substitution"),
     "journal.correction_permitted": _("Correction of a closed term permitted"),
+    "journal.plan_created": _("Lesson plan created"),
     "journal.plan_saved": _("Lesson plan saved"),
     "journal.plan_imported": _("Lesson plan imported"),
     "journal.plan_applied": _("Topics filled from the lesson plan"),
 }
 
 FIELD_LABELS: dict[str, Promise] = {
+    "plan_topics": _("Topics in the plan"),
+    "plan_hours": _("Hours in the plan"),
+    "plan_journal": _("Journal"),
+    "lessons_filled": _("Lessons filled"),
+    "homework_added": _("Homework added"),
+    "first_lesson_on": _("First lesson"),
+    "last_lesson_on": _("Last lesson"),
     "topic": _("Topic"),
     "marks": _("Marks"),
     "attendance": _("Attendance"),

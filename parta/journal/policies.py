@@ -12,6 +12,7 @@ from parta.identity.models import DerivedRole, Membership, OrgRole
 from parta.school import policies as school_policies
 from parta.school.models import SchoolClass, TeachingAssignment
 from parta.school.policies import Action, is_teacher
+from parta.students import selectors as student_selectors
 from parta.students.models import Student
 
 
@@ -21,6 +22,15 @@ def can_write_lesson(member: Membership, lesson) -> bool:
         is_teacher(member)
         and member.organization_id == lesson.organization_id
         and member.pk in (lesson.teacher_id, lesson.substitute_id, lesson.assignment.teacher_id)
+    )
+
+
+def can_set_period_marks(member: Membership, assignment: TeachingAssignment) -> bool:
+    """Term, half-year, year, exam and final marks: the teacher of the journal (3.3.5)."""
+    return (
+        is_teacher(member)
+        and member.organization_id == assignment.group.school_class.organization_id
+        and member.pk == assignment.teacher_id
     )
 
 
@@ -74,3 +84,92 @@ def can_open_diary(member: Membership, student: Student) -> bool:
     if member.active_role == DerivedRole.GUARDIAN:
         return student.guardianships.filter(guardian_id=member.person_id).exists()
     return False
+
+
+def can_view_school_reports(member: Membership, organization) -> bool:
+    """Reports over the whole school (every class, journal filling): its leaders, and the
+    authorities above it (seed 004, 3.3.3 and 3.3.9)."""
+    return school_policies.can(member, Action.VIEW_REPORTS, organization)
+
+
+def visible_report_classes(member: Membership, organization) -> Q:
+    """Classes of the school whose reports the member may open (list form of
+    `can_view_class_reports`): all of them for the leaders, own classes for a class teacher."""
+    if can_view_school_reports(member, organization):
+        return Q(organization_id=organization.pk)
+    if is_teacher(member) and member.organization_id == organization.pk:
+        return Q(organization_id=organization.pk, class_teacher_id=member.pk)
+    return Q(pk__in=[])
+
+
+def can_choose_report_school(member: Membership) -> bool:
+    """Authority staff whose role reads the reports of subordinate schools (seed 004, 3.3.9)."""
+    return (
+        member.authority_id is not None
+        and member.is_staff
+        and not member.is_archived
+        and Action.VIEW_REPORTS
+        in school_policies.SUBORDINATE_RIGHTS.get(member.active_role, frozenset())
+    )
+
+
+def can_manage_plan(member: Membership, plan) -> bool:
+    """A teacher keeps their own календарно-тематическое планирование (seed 004, 3.3.5)."""
+    return (
+        is_teacher(member)
+        and plan.teacher_id == member.pk
+        and plan.year.organization_id == member.organization_id
+        and not plan.year.is_archived
+    )
+
+
+def can_view_plan(member: Membership, plan) -> bool:
+    """Own plans; every plan of the school for its leaders (deputy head, director, admin)."""
+    if is_teacher(member) and plan.teacher_id == member.pk:
+        return plan.year.organization_id == member.organization_id
+    return school_policies.can(member, Action.VIEW_ALL_JOURNALS, plan.year.organization)
+
+
+def visible_plans(member: Membership) -> Q:
+    """Lesson plans the member may open (a list filter matching `can_view_plan`)."""
+    if member.organization_id is None or not member.is_staff or member.is_archived:
+        return Q(pk__in=[])
+    school = Q(year__organization_id=member.organization_id)
+    role_rights = school_policies.ORGANIZATION_RIGHTS.get(member.active_role, frozenset())
+    if Action.VIEW_ALL_JOURNALS in role_rights:
+        return school
+    if member.active_role != OrgRole.TEACHER:
+        return Q(pk__in=[])
+    return school & Q(teacher_id=member.pk)
+
+
+def can_download_homework_file(member: Membership, file) -> bool:
+    """A homework file opens for staff who see the lesson's journal, and through the diary: for
+    the students of the group on the lesson's date (individual homework: only its student) and
+    their parents. Expects `file.homework.lesson.assignment.group.school_class` loaded."""
+    homework = file.homework
+    lesson = homework.lesson
+    assignment = lesson.assignment
+    if member.is_staff:
+        return can_view_journal(member, assignment)
+    if member.is_archived or member.organization_id != lesson.organization_id:
+        return False
+    if homework.student_id is not None:
+        candidates = [homework.student]
+    else:
+        candidates = list(
+            Student.objects.filter(
+                Q(membership_id=member.pk) | Q(guardianships__guardian_id=member.person_id),
+                organization_id=member.organization_id,
+            ).distinct()
+        )
+    return any(
+        can_open_diary(member, student)
+        and student_selectors.is_in_group(student=student, group=assignment.group, on=lesson.date)
+        for student in candidates
+    )
+
+
+def can_view_school_plans(member: Membership, organization) -> bool:
+    """The school's leaders read every teacher's lesson plans (the list form of `can_view_plan`)."""
+    return school_policies.can(member, Action.VIEW_ALL_JOURNALS, organization)

@@ -213,9 +213,11 @@ def apply_plan(
 ) -> PlanApplied:
     """Fill the topics of a journal's lessons from the plan, in date order.
 
-    From the first lesson without a topic on, each item takes as many lessons as it has hours;
-    lessons that already have a topic keep it and lessons of closed terms are not touched. The
-    item's homework becomes the lesson's common homework when it has none.
+    The plan lines up with the year's lessons by position: an item of N hours takes the next N
+    lessons. Lessons that already have a topic keep it and lessons of closed terms are not
+    touched, but both use up their place, so filling again later continues where the plan
+    stands instead of starting over. The item's homework becomes the lesson's common homework
+    when it has none.
     """
     plan = _locked_plan(actor=actor, plan=plan)
     assignment = TeachingAssignment.objects.select_related("group__school_class__year").get(
@@ -241,7 +243,7 @@ def apply_plan(
     blocks = {term.pk: edit_block(assignment=assignment, term=term) for term in terms}
     lessons = (
         Lesson.objects.select_for_update(of=("self",))
-        .filter(assignment=assignment, topic="")
+        .filter(assignment=assignment)
         .annotate(
             has_homework=Exists(
                 Homework.objects.filter(lesson=OuterRef("pk"), student__isnull=True)
@@ -250,16 +252,14 @@ def apply_plan(
         .order_by("date", "period")
     )
     slots = [item for item in items for _hour in range(item.hours)]
+    lessons = list(lessons)
     filled: list[Lesson] = []
     homework: list[Homework] = []
     now = timezone.now()
-    for lesson in lessons:
-        if len(filled) == len(slots):
-            break
+    for lesson, item in zip(lessons, slots, strict=False):
         term = term_on(terms, lesson.date)
-        if term is None or blocks[term.pk]:
+        if lesson.topic or term is None or blocks[term.pk]:
             continue
-        item = slots[len(filled)]
         lesson.topic = item.topic[:MAX_TOPIC_LENGTH]
         lesson.updated_at = now
         filled.append(lesson)
@@ -270,7 +270,7 @@ def apply_plan(
     result = PlanApplied(
         filled=len(filled),
         homework_added=len(homework),
-        hours_left=len(slots) - len(filled),
+        hours_left=max(0, len(slots) - len(lessons)),
         first_on=filled[0].date if filled else None,
         last_on=filled[-1].date if filled else None,
     )

@@ -22,6 +22,7 @@ class JournalRow:
 @dataclass
 class ClassJournals:
     school_class: SchoolClass
+    can_set_absence_reasons: bool
     rows: list[JournalRow] = field(default_factory=list)
 
 
@@ -35,7 +36,12 @@ def journal_index(*, viewer: Membership, year: AcademicYear) -> list[ClassJourna
     assignments = list(
         TeachingAssignment.objects.filter(
             policies.visible_assignments(viewer), group__school_class__year=year
-        ).select_related("group__school_class__class_teacher__person", "subject", "teacher__person")
+        ).select_related(
+            "group__school_class__class_teacher__person",
+            "group__school_class__organization",
+            "subject",
+            "teacher__person",
+        )
     )
     cutoff = overdue_cutoff(calendar.today())
     overdue = dict(
@@ -50,7 +56,12 @@ def journal_index(*, viewer: Membership, year: AcademicYear) -> list[ClassJourna
         key=lambda a: (a.group.school_class.grade, a.group.school_class.letter, a.subject.name),
     ):
         school_class = assignment.group.school_class
-        entry = classes.setdefault(school_class.pk, ClassJournals(school_class=school_class))
+        entry = classes.get(school_class.pk)
+        if entry is None:
+            entry = classes[school_class.pk] = ClassJournals(
+                school_class=school_class,
+                can_set_absence_reasons=policies.can_set_absence_reasons(viewer, school_class),
+            )
         entry.rows.append(
             JournalRow(
                 assignment=assignment,

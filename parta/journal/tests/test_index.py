@@ -120,3 +120,45 @@ def test_bad_permits_are_refused_and_nothing_saved(
 def test_only_the_deputy_head_opens_permits(client, region, school, persona):
     region.login(client, persona)
     assert client.get(reverse("journal:permits")).status_code == 404
+
+
+def test_the_index_costs_the_same_whatever_the_number_of_journals(
+    client, region, school, django_assert_num_queries
+):
+    from parta.school.models import SchoolClass, StudyGroup, TeachingAssignment
+
+    region.login(client, "deputy_head")
+    client.get(reverse("journal:index"))
+    with django_assert_num_queries(count := _count_queries(client)):
+        client.get(reverse("journal:index"))
+    for letter in "ВГД":
+        school_class = SchoolClass.objects.create(
+            year=school.year,
+            organization=region.school,
+            grade=6,
+            letter=letter,
+            class_teacher=region.members["teacher"],
+        )
+        group = StudyGroup.objects.create(school_class=school_class, is_whole_class=True)
+        for subject in region.subjects.values():
+            TeachingAssignment.objects.create(
+                group=group, subject=subject, teacher=region.members["teacher"]
+            )
+    with django_assert_num_queries(count):
+        client.get(reverse("journal:index"))
+
+
+def _count_queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("journal:index"))
+    return len(captured.captured_queries)
+
+
+def test_class_teacher_finds_the_absence_reasons_of_own_class(client, region, school):
+    region.login(client, "teacher")
+    page = client.get(reverse("journal:index")).content.decode()
+    assert f'data-testid="absences-{school.class_5a.pk}"' in page
+    assert f'data-testid="absences-{school.class_5b.pk}"' not in page

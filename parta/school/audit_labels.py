@@ -21,7 +21,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "school.assignment_deleted": _("Teaching assignment deleted"),
     "school.bells_saved": _("Bell schedule saved"),
     "school.timetable_changed": _("Timetable changed"),
+    "school.timetable_entry_removed": _("Lesson removed from the timetable"),
     "school.year_transition": _("Transition to the next academic year"),
+    "school.year_archived": _("Academic year archived"),
     "school.announcement_published": _("Announcement published"),
     "school.year_seeded": _("Demo data: school year loaded"),
 }
@@ -40,6 +42,13 @@ FIELD_LABELS: dict[str, Promise] = {
     "period": _("Lesson"),
     "room": _("Room"),
     "closed_at": _("Closed at"),
+    "works_as": _("Works by the timetable of"),
+    "bells": _("Bell schedule"),
+    "lines": _("Subjects and hours a week"),
     "title": _("Title"),
     "school_class": _("Class"),
+    "is_pass_fail": _("Pass/fail"),
+    "is_archived": _("Archived"),
+    "not_promoted": _("Classes not moved up"),
+    "assignments_not_copied": _("Teaching assignments not copied"),
 }

@@ -9,6 +9,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "students.student_transferred": _("Student moved to another class"),
     "students.guardian_added": _("Parent linked to a student"),
     "students.group_members_set": _("Group members chosen"),
+    "students.class_promoted": _("Students moved up to the next year's class"),
 }
 
 FIELD_LABELS: dict[str, Promise] = {
@@ -16,4 +17,5 @@ FIELD_LABELS: dict[str, Promise] = {
     "guardian": _("Parent"),
     "relation": _("Relation"),
     "students": _("Students"),
+    "from_class": _("From class"),
 }

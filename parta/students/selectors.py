@@ -3,11 +3,19 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from parta.identity.models import Membership
-from parta.school.models import SchoolClass, StudyGroup
-from parta.students.models import ClassEnrolment, Guardianship, Student
+from parta.school.models import (
+    AcademicYear,
+    SchoolClass,
+    StudyGroup,
+    TeachingAssignment,
+    TimetableEntry,
+)
+from parta.school.services.classes import active_teachers
+from parta.school.services.transition import promoted_grade
+from parta.students.models import ClassEnrolment, GroupMembership, Guardianship, Student
 
 
 @dataclass
@@ -100,3 +108,194 @@ def diary_children(member: Membership) -> list[DiaryChild]:
             DiaryChild(student=student, school_class=last.school_class, until=last.ends_on)
         )
     return children
+
+
+# --- The class card's students, subgroup lists, the transition preview ------------------------
+
+
+@dataclass(frozen=True)
+class ClassRosterRow:
+    """A student of the class with their dates in it, parents and subgroups."""
+
+    student: Student
+    starts_on: date
+    ends_on: date | None
+    guardians: list[Guardianship]
+    groups: list[StudyGroup]
+
+
+@dataclass(frozen=True)
+class GroupMembers:
+    group: StudyGroup
+    students: list[Student]
+
+
+@dataclass(frozen=True)
+class ClassRoster:
+    """Who is in a class on a date, who was in it at other times of the year, and its subgroups."""
+
+    school_class: SchoolClass
+    on: date
+    present: list[ClassRosterRow]
+    others: list[ClassRosterRow]
+    groups: list[GroupMembers]
+
+
+def class_roster(*, school_class: SchoolClass, on: date) -> ClassRoster:
+    """The class's students on the date with their join and leave dates, parents and subgroups,
+    in four queries whatever the size of the class."""
+    enrolments = list(
+        ClassEnrolment.objects.filter(school_class=school_class)
+        .select_related("student__person")
+        .prefetch_related(
+            Prefetch(
+                "student__guardianships",
+                queryset=Guardianship.objects.select_related("guardian").order_by(
+                    "guardian__last_name", "guardian__first_name", "pk"
+                ),
+            )
+        )
+        .order_by("starts_on", "pk")
+    )
+    subgroups = list(
+        StudyGroup.objects.filter(school_class=school_class, is_whole_class=False).order_by("name")
+    )
+    member_rows = GroupMembership.objects.filter(group__in=subgroups).values_list(
+        "group_id", "student_id"
+    )
+    groups_of: dict[int, list[StudyGroup]] = {}
+    by_id = {group.pk: group for group in subgroups}
+    for group_id, student_id in member_rows:
+        groups_of.setdefault(student_id, []).append(by_id[group_id])
+    latest: dict[int, ClassEnrolment] = {}
+    for enrolment in enrolments:
+        if (
+            enrolment.covers(on)
+            or enrolment.student_id not in latest
+            or not latest[enrolment.student_id].covers(on)
+        ):
+            latest[enrolment.student_id] = enrolment
+    present, others = [], []
+    for enrolment in latest.values():
+        row = ClassRosterRow(
+            student=enrolment.student,
+            starts_on=enrolment.starts_on,
+            ends_on=enrolment.ends_on,
+            guardians=list(enrolment.student.guardianships.all()),
+            groups=groups_of.get(enrolment.student_id, []),
+        )
+        (present if enrolment.covers(on) else others).append(row)
+    present.sort(key=lambda row: _name_key(row.student))
+    others.sort(key=lambda row: _name_key(row.student))
+    members = [
+        GroupMembers(
+            group=group,
+            students=[row.student for row in present if group in row.groups],
+        )
+        for group in subgroups
+    ]
+    return ClassRoster(
+        school_class=school_class, on=on, present=present, others=others, groups=members
+    )
+
+
+@dataclass(frozen=True)
+class GroupChecklist:
+    """The class's students on a date, and which of them are on the subgroup's list."""
+
+    group: StudyGroup
+    on: date
+    students: list[Student]
+    member_ids: set[int]
+
+
+def group_checklist(*, group: StudyGroup, on: date) -> GroupChecklist:
+    """The checklist of a subgroup: the class's students on the date (two queries)."""
+    students = sorted(class_students(school_class=group.school_class, on=on), key=_name_key)
+    member_ids = set(group.member_rows.values_list("student_id", flat=True))
+    return GroupChecklist(group=group, on=on, students=students, member_ids=member_ids)
+
+
+@dataclass(frozen=True)
+class PromotionRow:
+    """One class of the old year: how many students it has at the end and where they go."""
+
+    school_class: SchoolClass
+    students: int
+    next_grade: int | None
+    keeps_class_teacher: bool
+
+    @property
+    def next_name(self) -> str:
+        if self.next_grade is None:
+            return ""
+        return f"{self.next_grade}{self.school_class.letter}"
+
+
+@dataclass(frozen=True)
+class TransitionPreview:
+    """What moving to the next year would do, read without writing anything."""
+
+    year: AcademicYear
+    rows: list[PromotionRow]
+    assignments: int
+    skipped_assignments: list[TeachingAssignment]
+    timetable_entries: int
+
+    @property
+    def promoted_students(self) -> int:
+        return sum(row.students for row in self.rows if row.next_grade is not None)
+
+    @property
+    def staying(self) -> list[PromotionRow]:
+        return [row for row in self.rows if row.next_grade is None]
+
+
+def transition_preview(*, year: AcademicYear) -> TransitionPreview:
+    """The year's classes with their students on the last day and their next-year class, and the
+    assignments that cannot be copied, in a fixed number of queries."""
+    last_day = year.ends_on
+    present = Q(enrolments__starts_on__lte=last_day) & (
+        Q(enrolments__ends_on__isnull=True) | Q(enrolments__ends_on__gte=last_day)
+    )
+    classes = list(
+        SchoolClass.objects.filter(year=year)
+        .select_related("class_teacher__person")
+        .annotate(students_now=Count("enrolments__student", filter=present, distinct=True))
+        .order_by("grade", "letter")
+    )
+    teachers = set(active_teachers(year.organization).values_list("pk", flat=True))
+    rows = [
+        PromotionRow(
+            school_class=school_class,
+            students=school_class.students_now,
+            next_grade=promoted_grade(school_class.grade),
+            keeps_class_teacher=school_class.class_teacher_id in teachers,
+        )
+        for school_class in classes
+    ]
+    promoted_ids = [row.school_class.pk for row in rows if row.next_grade is not None]
+    assignments = list(
+        TeachingAssignment.objects.filter(group__school_class_id__in=promoted_ids)
+        .select_related("group__school_class", "subject", "teacher__person")
+        .order_by("group__school_class__grade", "group__school_class__letter", "subject__name")
+    )
+    copied = [a.pk for a in assignments if a.teacher_id in teachers]
+    return TransitionPreview(
+        year=year,
+        rows=rows,
+        assignments=len(copied),
+        skipped_assignments=[a for a in assignments if a.teacher_id not in teachers],
+        timetable_entries=TimetableEntry.objects.filter(
+            assignment_id__in=copied, ends_on__gte=last_day
+        ).count(),
+    )
+
+
+def years_to_move_from(organization_id: int) -> list[AcademicYear]:
+    """The school's years not yet archived, latest first (the transition starts from one)."""
+    return list(
+        AcademicYear.objects.filter(organization_id=organization_id, is_archived=False)
+        .select_related("organization")
+        .order_by("-starts_on")
+    )

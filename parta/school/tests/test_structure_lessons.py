@@ -2,16 +2,11 @@
 
 from datetime import date
 
-from django.utils.module_loading import import_string
-
+from parta.journal.models import Lesson
+from parta.journal.services.cells import save_cell
+from parta.journal.services.lessons import refresh_lessons
 from parta.school.models import AcademicYear, Weekday
 from parta.school.services.structure import delete_holiday, save_holiday, save_transfer
-
-# The journal sits above the school app (imports point down), so this end-to-end check reaches
-# its services by dotted path, as a test only; production code in `school` never calls them.
-refresh_lessons = import_string("parta.journal.services.lessons.refresh_lessons")
-save_cell = import_string("parta.journal.services.cells.save_cell")
-Lesson = import_string("parta.journal.models.Lesson")
 
 WEEK = (date(2026, 11, 23), date(2026, 11, 29))
 

@@ -12,3 +12,8 @@ class JournalConfig(AppConfig):
         from parta.journal.audit_labels import ACTION_LABELS, FIELD_LABELS
 
         register_labels(actions=ACTION_LABELS, fields=FIELD_LABELS)
+
+        from parta.journal.selectors.substitutions import week_changes
+        from parta.school.selectors.timetable import register_change_reader
+
+        register_change_reader(week_changes)

@@ -84,12 +84,14 @@ def sync_lessons(
     kept = 0
     orphans: list[Lesson] = []
     fields = ("id", "assignment_id", "date", "period", "entry_id", "room", "teacher_id")
-    for lesson in existing.only(*fields):
+    for lesson in existing.only(*fields, "substitute_id"):
         entry = wanted.pop((lesson.assignment_id, lesson.date, lesson.period), None)
         if entry is None:
             orphans.append(lesson)
             continue
-        slot = (entry.pk, entry.room, entry.assignment.teacher_id)
+        # A substitution (замена) chose its own room: the timetable's does not override it.
+        room = lesson.room if lesson.substitute_id else entry.room
+        slot = (entry.pk, room, entry.assignment.teacher_id)
         if (lesson.entry_id, lesson.room, lesson.teacher_id) != slot:
             lesson.entry_id, lesson.room, lesson.teacher_id = slot
             to_update.append(lesson)

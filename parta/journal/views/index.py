@@ -33,6 +33,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "year": year,
         "classes": classes,
         "can_permit": can(request.membership, Action.PERMIT_CORRECTIONS, year.organization),
+        "can_substitute": can(request.membership, Action.MANAGE_STRUCTURE, year.organization),
     }
     return render(request, "journal/index.html", context)
 

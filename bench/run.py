@@ -210,7 +210,91 @@ def staff_list_path(school) -> str | None:  # noqa: ANN001
     return None
 
 
-def run(scale: str, count: int, staff: int) -> dict:
+def journal_measurements(scale: str, count: int, schools: int) -> tuple[list[Measurement], dict]:
+    """The journal grid of a 30-student class, a cell save and the diary week, on a full year
+    of lessons, marks and attendance in `schools` schools."""
+    from datetime import timedelta
+
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from parta.core import calendar
+    from parta.identity.models import Account, DerivedRole, OrgRole
+    from parta.journal.models import Attendance, Lesson, Mark
+    from parta.orgs.models import Region
+    from parta.school.models import TeachingAssignment
+    from parta.web.seed.scale import SCALES
+    from parta.web.seed.scale_journal import ensure_journal_dataset
+
+    region = Region.objects.get(code=SCALES[scale].code)
+    dataset = ensure_journal_dataset(region, schools=schools, log=print)
+    assignment = (
+        TeachingAssignment.objects.filter(
+            group__school_class__organization=dataset.schools[0],
+            group__school_class__grade=5,
+            subject__name="Математика",
+        )
+        .annotate(students=Count("group__school_class__enrolments"))
+        .select_related("teacher__person__account", "group__school_class__year")
+        .order_by("-students", "pk")
+        .first()
+    )
+    school_class = assignment.group.school_class
+    teacher = signed_in_client(assignment.teacher.acting_as(OrgRole.TEACHER))
+    today = calendar.today()
+    term = school_class.year.terms.filter(starts_on__lte=today).order_by("-number").first()
+    grid = reverse("journal:grid", args=[assignment.pk]) + f"?term={term.number}"
+    measurements = [
+        measure("Journal grid, 30 students, one term", grid, lambda: teacher.get(grid), count)
+    ]
+
+    lesson = Lesson.objects.filter(assignment=assignment, date__lt=today).order_by("-date").first()
+    student = school_class.enrolments.select_related("student").order_by("pk").first().student
+    cell = reverse("journal:cell", args=[lesson.pk, student.pk])
+    state = {
+        "seen": " ".join(
+            Mark.objects.filter(lesson=lesson, student=student)
+            .order_by("id")
+            .values_list("value", flat=True)
+        )
+    }
+    if Attendance.objects.filter(lesson=lesson, student=student).exists():
+        Attendance.objects.filter(lesson=lesson, student=student).delete()
+
+    def save():  # noqa: ANN202
+        value = "4" if state["seen"] == "5" else "5"
+        response = teacher.post(cell, {"value": value, "seen": state["seen"]})
+        state["seen"] = response.json().get("text", state["seen"])
+        return response
+
+    measurements.append(measure("Save one journal cell", cell, save, count))
+
+    membership = student.membership
+    account = Account.objects.filter(person=membership.person).first()
+    if account is None:
+        account = Account(person=membership.person, login=f"bench.student.{student.pk}")
+        account.set_unusable_password()
+        account.save()
+    diary = signed_in_client(membership.acting_as(DerivedRole.STUDENT))
+    monday = today - timedelta(days=today.weekday())
+    week = reverse("journal:diary") + f"?week={monday.isoformat()}"
+    measurements.append(measure("Diary week of a student", week, lambda: diary.get(week), count))
+    facts = {
+        "schools": len(dataset.schools),
+        "lessons": Lesson.objects.count(),
+        "marks": Mark.objects.count(),
+        "absences": Attendance.objects.count(),
+        "class": str(school_class),
+        "class_students": school_class.enrolments.count(),
+        "grid_lessons": Lesson.objects.filter(
+            assignment=assignment, date__range=(term.starts_on, term.ends_on)
+        ).count(),
+        "journal_seed_seconds": dataset.seconds,
+    }
+    return measurements, facts
+
+
+def run(scale: str, count: int, staff: int, schools: int) -> dict:
     engine = configure(scale)
     from django.core.management import call_command
     from django.test import Client
@@ -262,6 +346,8 @@ def run(scale: str, count: int, staff: int) -> dict:
             count,
         )
     )
+    journal, journal_facts = journal_measurements(scale, count, schools)
+    measurements.extend(journal)
     for item in measurements:
         if item.status not in (0, 200):
             item.note = f"HTTP {item.status}"
@@ -282,6 +368,7 @@ def run(scale: str, count: int, staff: int) -> dict:
         "seed_seconds": seed_seconds,
         "seed_reused": reused,
         "school": {"id": school.pk, "name": str(school), "staff": school_staff},
+        "journal": journal_facts,
         "measurements": [asdict(item) for item in measurements],
     }
 
@@ -294,6 +381,11 @@ def markdown(results: dict) -> str:
         f"memberships; seeded in {results['seed_seconds']} s. "
         f"School «{results['school']['name']}» with {results['school']['staff']} staff, "
         f"{results['measurements'][0]['requests']} requests each after {WARM_UP} warm-up.",
+        f"Journals: {results['journal']['schools']} schools with a full year, "
+        f"{results['journal']['lessons']} lessons, {results['journal']['marks']} marks, "
+        f"{results['journal']['absences']} absences; grid of {results['journal']['class']} "
+        f"({results['journal']['class_students']} students × {results['journal']['grid_lessons']} "
+        f"lessons).",
         "",
         "| what | path | median, ms | p95, ms | SQL queries | note |",
         "|---|---|---:|---:|---:|---|",
@@ -311,8 +403,11 @@ def main() -> None:
     parser.add_argument("--scale", choices=["region", "municipality"], default="region")
     parser.add_argument("-n", "--requests", type=int, default=30)
     parser.add_argument("--staff", type=int, default=300, help="staff of the measured school")
+    parser.add_argument(
+        "--schools", type=int, default=50, help="schools with a full year of journals"
+    )
     options = parser.parse_args()
-    results = run(options.scale, options.requests, options.staff)
+    results = run(options.scale, options.requests, options.staff, options.schools)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     (BENCH_DIR / "results.json").write_text(
         json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8"

@@ -23,6 +23,7 @@ class JournalRow:
 class ClassJournals:
     school_class: SchoolClass
     can_set_absence_reasons: bool
+    can_view_reports: bool
     rows: list[JournalRow] = field(default_factory=list)
 
 
@@ -61,6 +62,7 @@ def journal_index(*, viewer: Membership, year: AcademicYear) -> list[ClassJourna
             entry = classes[school_class.pk] = ClassJournals(
                 school_class=school_class,
                 can_set_absence_reasons=policies.can_set_absence_reasons(viewer, school_class),
+                can_view_reports=policies.can_view_class_reports(viewer, school_class),
             )
         entry.rows.append(
             JournalRow(

@@ -35,6 +35,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "homework": _("Homework"),
     "work_type": _("Kind of work"),
     "value": _("Mark"),
+    "period": _("Period"),
     "student": _("Student"),
     "lesson": _("Lesson"),
     "distance_format": _("Distance lesson"),

@@ -63,7 +63,6 @@ def check_lesson_writable(*, actor: Membership, lesson: Lesson) -> None:
         raise ValidationError(block, code="journal_closed")
 
 
-@transaction.atomic
 def save_cell(
     *, actor: Membership, lesson: Lesson, student: Student, text: str, seen: str
 ) -> CellValue:
@@ -72,9 +71,21 @@ def save_cell(
     `seen` is the cell's text as the page showed it: when someone else has changed the cell
     since, nothing is written and the conflict is logged, so no mark disappears without a trace.
     """
+    # The conflict is raised only after its transaction has committed: raised inside it, the
+    # exception would roll the audit entry of the refused write back.
+    result = _save_cell(actor=actor, lesson=lesson, student=student, text=text, seen=seen)
+    if isinstance(result, CellConflict):
+        raise result
+    return result
+
+
+@transaction.atomic
+def _save_cell(
+    *, actor: Membership, lesson: Lesson, student: Student, text: str, seen: str
+) -> CellValue | CellConflict:
     lesson = (
         Lesson.objects.select_for_update()
-        .select_related("assignment__group__school_class__year")
+        .select_related("assignment__group__school_class__year", "assignment__subject")
         .get(pk=lesson.pk)
     )
     check_lesson_writable(actor=actor, lesson=lesson)
@@ -107,7 +118,7 @@ def save_cell(
             after={"student": str(student), "marks": value.text},
             organization_id=lesson.organization_id,
         )
-        raise CellConflict(current=before, changed_by=changed_by)
+        return CellConflict(current=before, changed_by=changed_by)
     if before == value:
         return value
     _write_marks(actor=actor, lesson=lesson, student=student, before=before, value=value)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parta.core import audit, calendar
@@ -153,11 +154,13 @@ def _write_marks(
             ]
         )
     if before.attendance != value.attendance:
-        if value.attendance:
-            Attendance.objects.update_or_create(
-                lesson=lesson,
-                student=student,
-                defaults={"kind": value.attendance, "author": actor},
-            )
+        # The lesson row is locked and `before` was read under the lock: no upsert needed.
+        stored = Attendance.objects.filter(lesson=lesson, student=student)
+        if not value.attendance:
+            stored.delete()
+        elif before.attendance:
+            stored.update(kind=value.attendance, author=actor, updated_at=timezone.now())
         else:
-            Attendance.objects.filter(lesson=lesson, student=student).delete()
+            Attendance.objects.create(
+                lesson=lesson, student=student, kind=value.attendance, author=actor
+            )

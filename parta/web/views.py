@@ -1,15 +1,17 @@
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from parta.identity.policies import Action, can
 from parta.identity.selectors import organizations as organizations_selectors
 from parta.school import policies as school_policies
-from parta.web.navigation import UPCOMING_SECTIONS, can_view_any_reports, sections
+from parta.web.navigation import DIARY_ROLES, UPCOMING_SECTIONS, can_view_any_reports, sections
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The cabinet's start page."""
+    """The cabinet's start page; students and parents come for the diary and start there."""
     member = request.membership
+    if member.active_role in DIARY_ROLES:
+        return redirect("journal:diary")
     context = {
         "active_section": "",
         "can_view_reports": can(member, Action.VIEW_REPORTS, member.unit),

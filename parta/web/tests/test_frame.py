@@ -221,3 +221,11 @@ def test_start_page_costs_the_same_queries_whatever_the_region_size(client, regi
     grow_region(region, extra=12)
     large = start_page_queries(client)
     assert len(large) == len(small), "\n".join(large)
+
+
+@pytest.mark.parametrize("persona", ["student", "parent"])
+def test_students_and_parents_start_in_the_diary(client, region, school, persona):
+    region.login(client, persona)
+    response = client.get(reverse("web:home"))
+    assert response.status_code == 302
+    assert response.url == reverse("journal:diary")

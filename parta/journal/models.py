@@ -12,7 +12,7 @@ class WorkType(models.TextChoices):
     """Вид работы; its weight counts in the weighted average."""
 
     ANSWER = "answer", _("Answer in class")
-    HOMEWORK = "homework", _("Homework")
+    HOMEWORK = "homework", pgettext_lazy("kind of work", "Homework")
     DICTATION = "dictation", _("Dictation")
     INDEPENDENT = "independent", _("Independent work")
     PRACTICAL = "practical", _("Practical work")
@@ -138,12 +138,12 @@ class HomeworkFile(models.Model):
 class MarkKind(models.TextChoices):
     """Where a mark stands: a lesson, or one of the period columns."""
 
-    CURRENT = "current", _("current")
-    TERM = "term", _("term")
-    HALF = "half", _("half-year")
-    YEAR = "year", _("year")
-    EXAM = "exam", _("exam")
-    FINAL = "final", _("final")
+    CURRENT = "current", pgettext_lazy("kind of mark", "current")
+    TERM = "term", pgettext_lazy("kind of mark", "term")
+    HALF = "half", pgettext_lazy("kind of mark", "half-year")
+    YEAR = "year", pgettext_lazy("kind of mark", "year")
+    EXAM = "exam", pgettext_lazy("kind of mark", "exam")
+    FINAL = "final", pgettext_lazy("kind of mark", "final")
 
 
 class Mark(models.Model):

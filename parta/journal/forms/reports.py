@@ -104,7 +104,7 @@ class RiskForm(forms.Form):
             },
         )
         self.fields["absence_percent"] = forms.IntegerField(
-            label=_("Missed more than, % of lessons"),
+            label=_("Missed lessons above, percent"),
             min_value=1,
             max_value=100,
             widget=forms.NumberInput(attrs={"min": 1, "max": 100}),

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from parta.core import audit, calendar
 from parta.identity.models import Membership
@@ -43,8 +44,10 @@ def permit_correction(
         errors["reason"] = _("Say why the correction is needed: the reason goes to the audit log.")
     today = calendar.today()
     if not today <= valid_until <= today + timedelta(days=LONGEST_PERMIT_DAYS):
-        errors["valid_until"] = _(
-            "A permit runs from today for at most %(days)s days: choose a date until %(date)s."
+        errors["valid_until"] = ngettext(
+            "A permit runs from today for at most %(days)s day: choose a date until %(date)s.",
+            "A permit runs from today for at most %(days)s days: choose a date until %(date)s.",
+            LONGEST_PERMIT_DAYS,
         ) % {
             "days": LONGEST_PERMIT_DAYS,
             "date": (today + timedelta(days=LONGEST_PERMIT_DAYS)).strftime("%d.%m.%Y"),

@@ -16,6 +16,8 @@ from parta.school.models import Announcement, SchoolClass
 from parta.students.services import add_guardian, enrol_student
 from parta.web.seed import school_year
 
+#: The diary's demo logins: a student of 5«А» and her mother, who also has a son in 5«Б».
+DIARY_LOGINS = ("sch1.student", "sch1.parent")
 SCHOOLS = {
     "МАОУ СОШ № 1": {1: [22], 5: [25, 24], 9: [21], 11: [18]},
     "МБОУ СОШ № 2": {3: [20], 7: [22]},
@@ -62,7 +64,7 @@ def _diary_logins(classes: list[SchoolClass]) -> None:
             "sex": "female",
             "birth_date": date(year.starts_on.year - 11, 3, 14),
         },
-        login="sch1.student",
+        login=DIARY_LOGINS[0],
         password=password,
     )
     brother = enrol_student(
@@ -88,7 +90,7 @@ def _diary_logins(classes: list[SchoolClass]) -> None:
             "sex": "female",
             "birth_date": date(1986, 9, 2),
         },
-        login="sch1.parent",
+        login=DIARY_LOGINS[1],
         password=password,
     )
     add_guardian(actor=actor, student=brother, relation="mother", person=parent.guardian)

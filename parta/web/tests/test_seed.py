@@ -15,7 +15,7 @@ from parta.identity.selectors import people as people_selectors
 from parta.identity.validators import validate_snils
 from parta.orgs.models import Authority, Municipality, Organization, Region, Subject
 from parta.orgs.validators import validate_inn, validate_ogrn
-from parta.web.seed import catalogue, demo, names, numbers
+from parta.web.seed import catalogue, demo, demo_school, names, numbers
 from parta.web.seed.scale import ScaleSpec, build_region, top_up_staff
 
 TINY = ScaleSpec(
@@ -154,7 +154,7 @@ def test_every_demo_login_authenticates_with_the_demo_password(db):
     seed()
     request = RequestFactory().post("/login/")
     logins = list(Account.objects.values_list("login", flat=True))
-    assert len(logins) == len(demo.PEOPLE)
+    assert len(logins) == len(demo.PEOPLE) + len(demo_school.DIARY_LOGINS)
     for login in logins:
         assert authenticate(request, username=login, password=settings.PARTA_DEMO_PASSWORD)
 

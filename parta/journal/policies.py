@@ -44,17 +44,26 @@ def can_view_journal(member: Membership, assignment: TeachingAssignment) -> bool
     return member.pk in (assignment.teacher_id, school_class.class_teacher_id)
 
 
-def visible_assignments(member: Membership) -> Q:
-    """Journals the member may open (a list filter matching `can_view_journal`)."""
+def _visible_to_staff(member: Membership, *, organization_field: str, own: Q) -> Q:
+    """Every row of the member's school for its leaders, the `own` ones for a teacher."""
     if member.organization_id is None or not member.is_staff or member.is_archived:
         return Q(pk__in=[])
-    school = Q(group__school_class__organization_id=member.organization_id)
+    school = Q(**{organization_field: member.organization_id})
     role_rights = school_policies.ORGANIZATION_RIGHTS.get(member.active_role, frozenset())
     if Action.VIEW_ALL_JOURNALS in role_rights:
         return school
     if member.active_role != OrgRole.TEACHER:
         return Q(pk__in=[])
-    return school & (Q(teacher_id=member.pk) | Q(group__school_class__class_teacher_id=member.pk))
+    return school & own
+
+
+def visible_assignments(member: Membership) -> Q:
+    """Journals the member may open (a list filter matching `can_view_journal`)."""
+    return _visible_to_staff(
+        member,
+        organization_field="group__school_class__organization_id",
+        own=Q(teacher_id=member.pk) | Q(group__school_class__class_teacher_id=member.pk),
+    )
 
 
 def can_set_absence_reasons(member: Membership, school_class: SchoolClass) -> bool:
@@ -132,15 +141,9 @@ def can_view_plan(member: Membership, plan) -> bool:
 
 def visible_plans(member: Membership) -> Q:
     """Lesson plans the member may open (a list filter matching `can_view_plan`)."""
-    if member.organization_id is None or not member.is_staff or member.is_archived:
-        return Q(pk__in=[])
-    school = Q(year__organization_id=member.organization_id)
-    role_rights = school_policies.ORGANIZATION_RIGHTS.get(member.active_role, frozenset())
-    if Action.VIEW_ALL_JOURNALS in role_rights:
-        return school
-    if member.active_role != OrgRole.TEACHER:
-        return Q(pk__in=[])
-    return school & Q(teacher_id=member.pk)
+    return _visible_to_staff(
+        member, organization_field="year__organization_id", own=Q(teacher_id=member.pk)
+    )
 
 
 def can_download_homework_file(member: Membership, file) -> bool:

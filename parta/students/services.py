@@ -18,7 +18,7 @@ from parta.identity.models import Membership, Person
 from parta.identity.services.members import open_membership
 from parta.school.models import AcademicYear, SchoolClass, StudyGroup
 from parta.school.selectors.classes import roster_day
-from parta.school.services.guards import check_manage
+from parta.school.services.guards import check_manage, locked_year
 from parta.school.services.transition import YearCopy, archive_year, copy_year
 from parta.students.models import ClassEnrolment, GroupMembership, Guardianship, Student
 from parta.students.selectors import class_students
@@ -207,15 +207,6 @@ def set_group_members(
 # --- Subgroup lists and the transition to the next academic year ------------------------------
 
 
-def _locked_year(year: AcademicYear) -> AcademicYear:
-    """The year re-read under a row lock, so an archived year is seen as archived."""
-    return (
-        AcademicYear.objects.select_for_update(of=("self",))
-        .select_related("organization")
-        .get(pk=year.pk)
-    )
-
-
 @transaction.atomic
 def choose_group_members(
     *, actor: Membership | audit.SystemActor, group: StudyGroup, students: list[Student]
@@ -223,7 +214,7 @@ def choose_group_members(
     """The deputy head ticks who of the class's current students is in a subgroup; students who
     have left the class stay on the group's list for the lessons they attended."""
     school_class = group.school_class
-    year = _locked_year(school_class.year)
+    year = locked_year(school_class.year)
     check_manage(actor, year)
     on = roster_day(year)
     current = {student.pk for student in class_students(school_class=school_class, on=on)}
@@ -253,7 +244,7 @@ def promote_students(
     """Перевод на следующий год: the students in each promoted class on the old year's last day
     leave it that day and join its next-year class on the new year's first day, with their
     subgroups; returns how many students moved up."""
-    old_year, new_year = _locked_year(old_year), _locked_year(new_year)
+    old_year, new_year = locked_year(old_year), locked_year(new_year)
     check_manage(actor, old_year)
     check_manage(actor, new_year)
     if new_year.organization_id != old_year.organization_id or (

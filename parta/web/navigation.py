@@ -44,9 +44,7 @@ def _school_sections(member: Membership) -> list[Section]:
     if teaches or member.active_role == OrgRole.DEPUTY_HEAD:
         result.append(Section("teaching", _("Lesson plans"), reverse("journal:plans")))
     if school_policies.can(member, school.VIEW_STRUCTURE, organization):
-        result.append(
-            Section("announcements", _("Announcements"), reverse("school:announcements"))
-        )
+        result.append(Section("announcements", _("Announcements"), reverse("school:announcements")))
     return result
 
 

@@ -64,6 +64,40 @@ def check_lesson_writable(*, actor: Membership, lesson: Lesson) -> None:
         raise ValidationError(block, code="journal_closed")
 
 
+def check_student_in_lesson(*, student: Student, lesson: Lesson) -> None:
+    """Refuse unless the student was in the lesson's group on its date."""
+    if not student_selectors.is_in_group(
+        student=student, group=lesson.assignment.group, on=lesson.date
+    ):
+        raise ValidationError(
+            _("%(name)s was not in %(group)s on %(date)s.")
+            % {
+                "name": student.person.short_name,
+                "group": lesson.assignment.group,
+                "date": lesson.date.strftime("%d.%m.%Y"),
+            },
+            code="student_not_in_group",
+        )
+
+
+def _record_cell(
+    action: str,
+    actor: Membership,
+    lesson: Lesson,
+    student: Student,
+    before: CellValue,
+    value: CellValue,
+) -> None:
+    audit.record(
+        actor=actor,
+        action=action,
+        target=lesson,
+        before={"student": str(student), "marks": before.text},
+        after={"student": str(student), "marks": value.text},
+        organization_id=lesson.organization_id,
+    )
+
+
 def save_cell(
     *, actor: Membership, lesson: Lesson, student: Student, text: str, seen: str
 ) -> CellValue:
@@ -97,40 +131,15 @@ def _save_cell(
             % {"date": lesson.date.strftime("%d.%m.%Y")},
             code="future_lesson",
         )
-    if not student_selectors.is_in_group(
-        student=student, group=lesson.assignment.group, on=lesson.date
-    ):
-        raise ValidationError(
-            _("%(name)s was not in %(group)s on %(date)s.")
-            % {
-                "name": student.person.short_name,
-                "group": lesson.assignment.group,
-                "date": lesson.date.strftime("%d.%m.%Y"),
-            },
-            code="student_not_in_group",
-        )
+    check_student_in_lesson(student=student, lesson=lesson)
     before, changed_by = current_cell(lesson=lesson, student=student)
     if before.text != seen.strip():
-        audit.record(
-            actor=actor,
-            action="journal.cell_conflict",
-            target=lesson,
-            before={"student": str(student), "marks": before.text},
-            after={"student": str(student), "marks": value.text},
-            organization_id=lesson.organization_id,
-        )
+        _record_cell("journal.cell_conflict", actor, lesson, student, before, value)
         return CellConflict(current=before, changed_by=changed_by)
     if before == value:
         return value
     _write_marks(actor=actor, lesson=lesson, student=student, before=before, value=value)
-    audit.record(
-        actor=actor,
-        action="journal.cell_saved",
-        target=lesson,
-        before={"student": str(student), "marks": before.text},
-        after={"student": str(student), "marks": value.text},
-        organization_id=lesson.organization_id,
-    )
+    _record_cell("journal.cell_saved", actor, lesson, student, before, value)
     return value
 
 

@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 from parta.core import audit
 from parta.identity.models import Membership
 from parta.journal.models import WORK_WEIGHTS, Homework, HomeworkFile, Lesson, Mark, MarkKind
-from parta.journal.services.cells import check_lesson_writable
-from parta.students import selectors as student_selectors
+from parta.journal.services.cells import check_lesson_writable, check_student_in_lesson
 from parta.students.models import Student
 
 TOPIC_MAX_LENGTH = 500
@@ -156,18 +155,8 @@ def save_homework(
             % {"limit": HOMEWORK_MAX_LENGTH},
             code="homework_too_long",
         )
-    if student is not None and not student_selectors.is_in_group(
-        student=student, group=lesson.assignment.group, on=lesson.date
-    ):
-        raise ValidationError(
-            _("%(name)s was not in %(group)s on %(date)s.")
-            % {
-                "name": student.person.short_name,
-                "group": lesson.assignment.group,
-                "date": lesson.date.strftime("%d.%m.%Y"),
-            },
-            code="student_not_in_group",
-        )
+    if student is not None:
+        check_student_in_lesson(student=student, lesson=lesson)
     homework = Homework.objects.filter(lesson=lesson, student=student).order_by("id").first()
     before = homework.text if homework else ""
     if before == text:

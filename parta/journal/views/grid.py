@@ -76,6 +76,18 @@ def _form_error(form: Form) -> JsonResponse:
     return _error(" ".join(message for errors in form.errors.values() for message in errors), 400)
 
 
+#: What a cell write may refuse with; `_refused` answers each of them.
+_REFUSALS = (PermissionDenied, ValidationError, CellConflict)
+
+
+def _refused(refusal: PermissionDenied | ValidationError | CellConflict) -> JsonResponse:
+    if isinstance(refusal, PermissionDenied):
+        return _error(_("You cannot change this journal."), 403)
+    if isinstance(refusal, ValidationError):
+        return _error(" ".join(refusal.messages), 400)
+    return _error(refusal.message, 409, text=refusal.current.text)
+
+
 def _average(value: Decimal | None) -> str:
     return formats.number_format(value, 2) if value is not None else ""
 
@@ -100,12 +112,8 @@ def cell(request: HttpRequest, lesson_id: int, student_id: int) -> JsonResponse:
             text=form.cleaned_data["value"],
             seen=form.cleaned_data["seen"],
         )
-    except PermissionDenied:
-        return _error(_("You cannot change this journal."), 403)
-    except ValidationError as error:
-        return _error(" ".join(error.messages), 400)
-    except CellConflict as conflict:
-        return _error(conflict.message, 409, text=conflict.current.text)
+    except _REFUSALS as refusal:
+        return _refused(refusal)
     term = term_on(grid_selectors.grid_terms(lesson.assignment), lesson.date)
     average = grid_selectors.term_average(assignment=lesson.assignment, student=student, term=term)
     return JsonResponse({"text": value.text, "average": _average(average)})
@@ -136,10 +144,6 @@ def period_mark(request: HttpRequest, assignment_id: int, student_id: int) -> Js
             text=form.cleaned_data["value"],
             seen=form.cleaned_data["seen"],
         )
-    except PermissionDenied:
-        return _error(_("You cannot change this journal."), 403)
-    except ValidationError as error:
-        return _error(" ".join(error.messages), 400)
-    except CellConflict as conflict:
-        return _error(conflict.message, 409, text=conflict.current.text)
+    except _REFUSALS as refusal:
+        return _refused(refusal)
     return JsonResponse({"text": text})

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from parta.core import calendar
+from parta.orgs.models import Organization
 from parta.school.models import AcademicYear, Holiday, Term
 
 
@@ -63,3 +64,14 @@ def current_year(organization_id: int, on: date | None = None) -> AcademicYear |
         years.filter(starts_on__lte=on, ends_on__gte=on).first()
         or years.order_by("-starts_on").first()
     )
+
+
+def years_current_first(organization: Organization, today: date) -> list[AcademicYear]:
+    """The school's years, newest first, except that the one containing `today` leads."""
+    years = list(AcademicYear.objects.filter(organization=organization).order_by("-starts_on"))
+    for year in years:
+        year.organization = organization
+    current = next((year for year in years if year.contains(today)), None)
+    if current is None:
+        return years
+    return [current, *(year for year in years if year.pk != current.pk)]

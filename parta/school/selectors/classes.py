@@ -12,6 +12,7 @@ from parta.orgs.models import Organization, Subject
 from parta.school import policies
 from parta.school.models import AcademicYear, SchoolClass, StudyGroup, TeachingAssignment
 from parta.school.policies import Action, can, visible_schools
+from parta.school.selectors.calendar import years_current_first
 from parta.school.services.classes import active_teachers, grade_range
 
 
@@ -28,16 +29,6 @@ def roster_day(year: AcademicYear, today: date | None = None) -> date:
     """The day whose class lists a year shows: today, or the nearest day of the year."""
     today = today or calendar.today()
     return min(max(today, year.starts_on), year.ends_on)
-
-
-def _years_current_first(organization: Organization, today: date) -> list[AcademicYear]:
-    years = list(AcademicYear.objects.filter(organization=organization).order_by("-starts_on"))
-    for year in years:
-        year.organization = organization
-    current = next((year for year in years if year.contains(today)), None)
-    if current is None:
-        return years
-    return [current, *(year for year in years if year.pk != current.pk)]
 
 
 @dataclass(frozen=True)
@@ -79,7 +70,7 @@ def class_list(
     """The year's classes by parallel, each with its class teacher, students on the roster day and
     subgroups, in a fixed number of queries; None when the year is not the school's."""
     today = calendar.today()
-    years = _years_current_first(organization, today)
+    years = years_current_first(organization, today)
     if year_id is None:
         year = years[0] if years else None
     else:

@@ -19,6 +19,7 @@ from parta.school.models import (
     Term,
 )
 from parta.school.policies import Action, can, visible_schools
+from parta.school.selectors.calendar import years_current_first
 
 #: Parallels of a general school, 1st to 11th.
 ALL_GRADES = list(range(1, 12))
@@ -58,16 +59,6 @@ def visible_transfers(viewer: Membership) -> QuerySet[DayTransfer]:
     return DayTransfer.objects.filter(year__in=visible_years(viewer)).select_related(
         "year__organization"
     )
-
-
-def _years_current_first(organization: Organization, today: date) -> list[AcademicYear]:
-    years = list(AcademicYear.objects.filter(organization=organization).order_by("-starts_on"))
-    for year in years:
-        year.organization = organization
-    current = next((year for year in years if year.contains(today)), None)
-    if current is None:
-        return years
-    return [current, *(year for year in years if year.pk != current.pk)]
 
 
 def _pick_year(years: list[AcademicYear], year_id: int | None) -> AcademicYear | None:
@@ -113,7 +104,7 @@ def planning_page(
     """The school's years, current first, and the chosen year's calendar, bells and curriculum
     summary, in a fixed number of queries; None when the year is not the school's."""
     today = calendar.today()
-    years = _years_current_first(organization, today)
+    years = years_current_first(organization, today)
     year = _pick_year(years, year_id)
     if year_id is not None and year is None:
         return None
@@ -187,7 +178,7 @@ def curriculum_page(
 ) -> CurriculumPage | None:
     """The year's curriculum table and, for a manager, the subject catalogue to edit one parallel;
     None when the year is not the school's."""
-    years = _years_current_first(organization, calendar.today())
+    years = years_current_first(organization, calendar.today())
     year = _pick_year(years, year_id)
     if year_id is not None and year is None:
         return None

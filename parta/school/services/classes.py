@@ -24,7 +24,7 @@ from parta.school.models import (
     TeachingAssignment,
     TimetableEntry,
 )
-from parta.school.services.guards import check_manage
+from parta.school.services.guards import check_manage, locked_year, taken_by_another
 
 Actor = Membership | audit.SystemActor
 
@@ -45,15 +45,6 @@ class Saved:
     row: object
     created: bool = False
     changed: bool = True
-
-
-def _locked_year(year: AcademicYear) -> AcademicYear:
-    """The year re-read under a row lock: checks and writes see its latest state."""
-    return (
-        AcademicYear.objects.select_for_update(of=("self",))
-        .select_related("organization")
-        .get(pk=year.pk)
-    )
 
 
 def grade_range(organization: Organization) -> tuple[int, int]:
@@ -108,7 +99,7 @@ def save_class(
 ) -> Saved:
     """Add a class (with its whole-class group) to the year, or change one's parallel, letter or
     class teacher."""
-    year = _locked_year(year)
+    year = locked_year(year)
     check_manage(actor, year)
     if school_class is not None:
         school_class = (
@@ -154,9 +145,7 @@ def save_class(
         ]
     if not errors:
         same = SchoolClass.objects.filter(year=year, grade=grade, letter=letter)
-        if school_class is not None:
-            same = same.exclude(pk=school_class.pk)
-        if same.exists():
+        if taken_by_another(same, school_class):
             errors["letter"] = [
                 ValidationError(
                     _("The academic year %(year)s already has a class %(class)s.")
@@ -195,7 +184,7 @@ def save_class(
 @transaction.atomic
 def delete_class(*, actor: Actor, school_class: SchoolClass) -> SchoolClass:
     """Remove a class entered by mistake: only one without students, assignments or lessons."""
-    year = _locked_year(school_class.year)
+    year = locked_year(school_class.year)
     check_manage(actor, year)
     school_class = SchoolClass.objects.select_for_update().get(pk=school_class.pk)
     # The students' enrolments and the journal's lessons protect the class; they are read here
@@ -246,7 +235,7 @@ def save_group(
     *, actor: Actor, school_class: SchoolClass, name: str, group: StudyGroup | None = None
 ) -> Saved:
     """Add a subgroup to a class (a language group, say), or rename one."""
-    year = _locked_year(school_class.year)
+    year = locked_year(school_class.year)
     check_manage(actor, year)
     name = " ".join((name or "").split())
     if group is not None:
@@ -274,9 +263,7 @@ def save_group(
             }
         )
     same = StudyGroup.objects.filter(school_class=school_class, name__iexact=name)
-    if group is not None:
-        same = same.exclude(pk=group.pk)
-    if same.exists():
+    if taken_by_another(same, group):
         raise ValidationError(
             {
                 "name": [
@@ -311,7 +298,7 @@ def save_group(
 def delete_group(*, actor: Actor, group: StudyGroup) -> StudyGroup:
     """Remove a subgroup that no teaching assignment uses; its list of students goes with it."""
     school_class = group.school_class
-    year = _locked_year(school_class.year)
+    year = locked_year(school_class.year)
     check_manage(actor, year)
     group = StudyGroup.objects.select_for_update().get(pk=group.pk)
     if group.is_whole_class:
@@ -365,7 +352,7 @@ def save_assignment(
     """Who teaches a subject to a class or a subgroup; a new teacher takes the lessons from today
     on, the lessons that took place keep their teacher."""
     school_class = group.school_class
-    year = _locked_year(school_class.year)
+    year = locked_year(school_class.year)
     check_manage(actor, year)
     if group.school_class.organization_id != year.organization_id:
         raise ValidationError(_("The group belongs to another school."), code="group_other_school")
@@ -463,7 +450,7 @@ def _filled_lessons() -> Q:
 @transaction.atomic
 def delete_assignment(*, actor: Actor, assignment: TeachingAssignment) -> TeachingAssignment:
     """Remove a teaching assignment whose journal is empty, with its timetable and lessons."""
-    year = _locked_year(assignment.group.school_class.year)
+    year = locked_year(assignment.group.school_class.year)
     check_manage(actor, year)
     assignment = (
         TeachingAssignment.objects.select_for_update(of=("self",))

@@ -1,12 +1,29 @@
 """Checks every write to a school's structure starts with."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from parta.core import audit
 from parta.identity.models import Membership
 from parta.school.models import AcademicYear
 from parta.school.policies import Action, can
+
+
+def locked_year(year: AcademicYear) -> AcademicYear:
+    """The year re-read under a row lock, so stale marks and checks see the latest state."""
+    return (
+        AcademicYear.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=year.pk)
+    )
+
+
+def taken_by_another(rows: QuerySet, row: Model | None) -> bool:
+    """Whether `rows` holds any row but `row`, the one being changed (None for a new one)."""
+    if row is not None:
+        rows = rows.exclude(pk=row.pk)
+    return rows.exists()
 
 
 def check_manage(actor: Membership | audit.SystemActor, year: AcademicYear) -> None:

@@ -5,7 +5,7 @@ Every change to the calendar of a year (terms, holidays, transfers) marks the ye
 stale from the earliest date it touches, so the journal regenerates them on its next page.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import Decimal
@@ -32,7 +32,7 @@ from parta.school.models import (
 )
 from parta.school.policies import Action, can
 from parta.school.selectors.structure import ALL_GRADES
-from parta.school.services.guards import check_manage
+from parta.school.services.guards import check_manage, locked_year, taken_by_another
 
 Actor = Membership | audit.SystemActor
 
@@ -63,15 +63,6 @@ class YearCreated:
 
 def _day(value: date) -> str:
     return value.strftime("%d.%m.%Y")
-
-
-def _locked_year(year: AcademicYear) -> AcademicYear:
-    """The year re-read under a row lock, so stale marks and checks see the latest state."""
-    return (
-        AcademicYear.objects.select_for_update(of=("self",))
-        .select_related("organization")
-        .get(pk=year.pk)
-    )
 
 
 def _check_inside_year(year: AcademicYear, starts_on: date, ends_on: date, what: str) -> None:
@@ -227,7 +218,7 @@ def save_terms(
     *, actor: Actor, year: AcademicYear, boundaries: Sequence[tuple[date, date]]
 ) -> list[Term]:
     """Set the boundaries of the year's terms; returns the terms whose dates changed."""
-    year = _locked_year(year)
+    year = locked_year(year)
     check_manage(actor, year)
     _validate_terms(year, boundaries)
     terms = {term.number: term for term in Term.objects.select_for_update().filter(year=year)}
@@ -268,7 +259,7 @@ def save_terms(
 
 
 def _check_close(actor: Actor, term: Term) -> tuple[Term, AcademicYear]:
-    year = _locked_year(term.year)
+    year = locked_year(term.year)
     if not isinstance(actor, audit.SystemActor) and not can(
         actor, Action.CLOSE_TERMS, year.organization
     ):
@@ -318,6 +309,66 @@ def reopen_term(*, actor: Actor, term: Term) -> Saved[Term]:
     return Saved(term)
 
 
+# --- Calendar entries: holidays and day transfers ---------------------------------------------
+
+CalendarEntry = TypeVar("CalendarEntry", Holiday, DayTransfer)
+
+
+def _save_calendar_entry(
+    *,
+    actor: Actor,
+    year: AcademicYear,
+    entry: CalendarEntry,
+    before: dict[str, Any],
+    fields: list[str],
+    action: str,
+    stale_since: date | None,
+    warning: Callable[[], str | None],
+) -> Saved[CalendarEntry]:
+    """Save a holiday or transfer filled in by its service, if it changed, and audit it.
+
+    `stale_since` is the earliest day whose lessons change, None when its dates did not; only
+    then is the regulation's late-entry `warning` given.
+    """
+    after = audit.snapshot(entry, fields)
+    if before == after:
+        return Saved(entry, changed=False)
+    created = entry.pk is None
+    entry.save()
+    if stale_since is not None:
+        year.mark_lessons_stale(since=stale_since)
+    old, new = audit.changed(before, after)
+    audit.record(
+        actor=actor,
+        action=action,
+        target=entry,
+        before=old or None,
+        after=new,
+        organization_id=year.organization_id,
+    )
+    return Saved(entry, created=created, warning=warning() if stale_since is not None else None)
+
+
+def _delete_calendar_entry(
+    *,
+    actor: Actor,
+    year: AcademicYear,
+    entry: Holiday | DayTransfer,
+    fields: list[str],
+    action: str,
+    stale_since: date,
+) -> None:
+    audit.record(
+        actor=actor,
+        action=action,
+        target=entry,
+        before=audit.snapshot(entry, fields),
+        organization_id=year.organization_id,
+    )
+    year.mark_lessons_stale(since=stale_since)
+    entry.delete()
+
+
 # --- Holidays ---------------------------------------------------------------------------------
 
 HOLIDAY_FIELDS = ["kind", "name", "starts_on", "ends_on"]
@@ -345,7 +396,7 @@ def save_holiday(
     holiday: Holiday | None = None,
 ) -> Saved[Holiday]:
     """Add holidays (каникулы) or a public holiday to the year, or change one."""
-    year = _locked_year(year)
+    year = locked_year(year)
     check_manage(actor, year)
     name = name.strip()
     if kind not in Holiday.Kind.values:
@@ -364,41 +415,32 @@ def save_holiday(
         holiday = Holiday(year=year)
         before, touched, dates_changed = {}, starts_on, True
     holiday.kind, holiday.name, holiday.starts_on, holiday.ends_on = kind, name, starts_on, ends_on
-    after = audit.snapshot(holiday, HOLIDAY_FIELDS)
-    if before == after:
-        return Saved(holiday, changed=False)
-    created = holiday.pk is None
-    holiday.save()
-    if dates_changed:
-        year.mark_lessons_stale(since=touched)
-    old, new = audit.changed(before, after)
-    audit.record(
+    return _save_calendar_entry(
         actor=actor,
+        year=year,
+        entry=holiday,
+        before=before,
+        fields=HOLIDAY_FIELDS,
         action="school.holiday_saved",
-        target=holiday,
-        before=old or None,
-        after=new,
-        organization_id=year.organization_id,
+        stale_since=touched if dates_changed else None,
+        warning=lambda: holiday_warning(starts_on),
     )
-    warning = holiday_warning(starts_on) if dates_changed else None
-    return Saved(holiday, created=created, warning=warning)
 
 
 @transaction.atomic
 def delete_holiday(*, actor: Actor, holiday: Holiday) -> Holiday:
     """Remove holidays from the year: their days have lessons again."""
-    year = _locked_year(holiday.year)
+    year = locked_year(holiday.year)
     check_manage(actor, year)
     holiday = Holiday.objects.select_for_update().get(pk=holiday.pk)
-    audit.record(
+    _delete_calendar_entry(
         actor=actor,
+        year=year,
+        entry=holiday,
+        fields=HOLIDAY_FIELDS,
         action="school.holiday_deleted",
-        target=holiday,
-        before=audit.snapshot(holiday, HOLIDAY_FIELDS),
-        organization_id=year.organization_id,
+        stale_since=holiday.starts_on,
     )
-    year.mark_lessons_stale(since=holiday.starts_on)
-    holiday.delete()
     return holiday
 
 
@@ -428,7 +470,7 @@ def save_transfer(
     transfer: DayTransfer | None = None,
 ) -> Saved[DayTransfer]:
     """Перенос учебного дня: on this date the school works by another weekday's timetable."""
-    year = _locked_year(year)
+    year = locked_year(year)
     check_manage(actor, year)
     if works_as not in Weekday.values:
         raise ValidationError(
@@ -447,9 +489,7 @@ def save_transfer(
             code="outside_year",
         )
     same_day = DayTransfer.objects.filter(year=year, on=on)
-    if transfer is not None:
-        same_day = same_day.exclude(pk=transfer.pk)
-    if same_day.exists():
+    if taken_by_another(same_day, transfer):
         raise ValidationError(
             _("The day %(day)s already has a transfer: change that one instead.")
             % {"day": _day(on)},
@@ -464,41 +504,32 @@ def save_transfer(
         before, touched = {}, on
     dates_changed = before.get("on") != on.isoformat() or before.get("works_as") != works_as
     transfer.on, transfer.works_as, transfer.reason = on, works_as, reason.strip()
-    after = audit.snapshot(transfer, TRANSFER_FIELDS)
-    if before == after:
-        return Saved(transfer, changed=False)
-    created = transfer.pk is None
-    transfer.save()
-    if dates_changed:
-        year.mark_lessons_stale(since=touched)
-    old, new = audit.changed(before, after)
-    audit.record(
+    return _save_calendar_entry(
         actor=actor,
+        year=year,
+        entry=transfer,
+        before=before,
+        fields=TRANSFER_FIELDS,
         action="school.transfer_saved",
-        target=transfer,
-        before=old or None,
-        after=new,
-        organization_id=year.organization_id,
+        stale_since=touched if dates_changed else None,
+        warning=lambda: transfer_warning(on),
     )
-    warning = transfer_warning(on) if dates_changed else None
-    return Saved(transfer, created=created, warning=warning)
 
 
 @transaction.atomic
 def delete_transfer(*, actor: Actor, transfer: DayTransfer) -> DayTransfer:
     """Cancel a day transfer: the day goes back to its own timetable (or to no lessons)."""
-    year = _locked_year(transfer.year)
+    year = locked_year(transfer.year)
     check_manage(actor, year)
     transfer = DayTransfer.objects.select_for_update().get(pk=transfer.pk)
-    audit.record(
+    _delete_calendar_entry(
         actor=actor,
+        year=year,
+        entry=transfer,
+        fields=TRANSFER_FIELDS,
         action="school.transfer_deleted",
-        target=transfer,
-        before=audit.snapshot(transfer, TRANSFER_FIELDS),
-        organization_id=year.organization_id,
+        stale_since=transfer.on,
     )
-    year.mark_lessons_stale(since=transfer.on)
-    transfer.delete()
     return transfer
 
 
@@ -514,7 +545,7 @@ def save_bells(
     *, actor: Actor, year: AcademicYear, rows: Sequence[tuple[int, time, time]]
 ) -> list[BellPeriod]:
     """Replace the year's bell schedule: (lesson number, start, end) for lessons 1, 2, …"""
-    year = _locked_year(year)
+    year = locked_year(year)
     check_manage(actor, year)
     rows = sorted(rows, key=lambda row: row[0])
     for index, (number, starts_at, ends_at) in enumerate(rows, start=1):
@@ -608,7 +639,7 @@ def save_curriculum(
     *, actor: Actor, year: AcademicYear, grade: int, lines: Sequence[CurriculumInput]
 ) -> list[CurriculumLine]:
     """Set the учебный план of one parallel: subjects missing from `lines` leave it."""
-    year = _locked_year(year)
+    year = locked_year(year)
     check_manage(actor, year)
     if grade not in ALL_GRADES:
         raise ValidationError(

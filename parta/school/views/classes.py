@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parta.school.forms.classes import AssignmentForm, AssignmentTeacherForm, ClassForm, GroupForm
+from parta.school.models import StudyGroup
 from parta.school.policies import Action, can
 from parta.school.selectors import classes as selectors
 from parta.school.selectors.classes import ClassCard
@@ -204,23 +205,31 @@ def class_delete(request: HttpRequest, class_id: int) -> HttpResponse:
 # --- Groups -----------------------------------------------------------------------------------
 
 
+def _save_group(
+    request: HttpRequest, card: ClassCard, group: StudyGroup | None, saved: str
+) -> None:
+    """Add a group or rename one from the posted name; the outcome goes to the messages."""
+    form = GroupForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Name the group."))
+        return
+    try:
+        services.save_group(
+            actor=request.membership,
+            school_class=card.school_class,
+            group=group,
+            name=form.cleaned_data["name"],
+        )
+    except ValidationError as error:
+        messages.error(request, _messages(error))
+    else:
+        messages.success(request, saved)
+
+
 @require_POST
 def group_add(request: HttpRequest, class_id: int) -> HttpResponse:
     card = _managed_card(request, class_id)
-    form = GroupForm(request.POST)
-    if form.is_valid():
-        try:
-            services.save_group(
-                actor=request.membership,
-                school_class=card.school_class,
-                name=form.cleaned_data["name"],
-            )
-        except ValidationError as error:
-            messages.error(request, _messages(error))
-        else:
-            messages.success(request, _("The group is added."))
-    else:
-        messages.error(request, _("Name the group."))
+    _save_group(request, card, None, _("The group is added."))
     return redirect(_class_url(class_id))
 
 
@@ -233,21 +242,7 @@ def _managed_group(request: HttpRequest, group_id: int):
 @require_POST
 def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
     card, group = _managed_group(request, group_id)
-    form = GroupForm(request.POST)
-    if form.is_valid():
-        try:
-            services.save_group(
-                actor=request.membership,
-                school_class=card.school_class,
-                group=group,
-                name=form.cleaned_data["name"],
-            )
-        except ValidationError as error:
-            messages.error(request, _messages(error))
-        else:
-            messages.success(request, _("The group is renamed."))
-    else:
-        messages.error(request, _("Name the group."))
+    _save_group(request, card, group, _("The group is renamed."))
     return redirect(_class_url(card.school_class.pk))
 
 

@@ -2,10 +2,11 @@
 «Учебный план»: read by the school's staff and its authorities, edited by the deputy head."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +26,7 @@ from parta.school.forms.structure import (
     YearForm,
     term_rows,
 )
-from parta.school.models import AcademicYear
+from parta.school.models import AcademicYear, DayTransfer, Holiday
 from parta.school.policies import Action, can
 from parta.school.selectors import structure as selectors
 from parta.school.selectors.structure import CurriculumPage, PlanningPage
@@ -33,6 +34,7 @@ from parta.school.services import structure as services
 
 PAGE = "school/planning.html"
 BLOCKS = ("year-create", "terms", "holidays", "transfers", "bells")
+Entry = TypeVar("Entry", Holiday, DayTransfer)
 
 
 def _number(value: str | None) -> int | None:
@@ -162,6 +164,17 @@ def _after_write(
     return _render(request, context, block)
 
 
+def _run(
+    request: HttpRequest, year: AcademicYear, block: str, action: Callable[[], object], saved: str
+) -> HttpResponse:
+    """Run a service that takes no form: a refusal comes back as a warning on the block."""
+    try:
+        action()
+    except ValidationError as error:
+        return _after_write(request, year, block, warning=" ".join(error.messages))
+    return _after_write(request, year, block, saved=saved)
+
+
 def _write(
     request: HttpRequest,
     year: AcademicYear,
@@ -227,11 +240,13 @@ def _toggle_term(request: HttpRequest, term_id: int, service: Callable, saved: s
     term = get_object_or_404(selectors.visible_terms(request.membership), pk=term_id)
     if not can(request.membership, Action.CLOSE_TERMS, term.year.organization):
         raise PermissionDenied
-    try:
-        service(actor=request.membership, term=term)
-    except ValidationError as error:
-        return _after_write(request, term.year, "terms", warning=" ".join(error.messages))
-    return _after_write(request, term.year, "terms", saved=saved % {"term": term.name})
+    return _run(
+        request,
+        term.year,
+        "terms",
+        lambda: service(actor=request.membership, term=term),
+        saved % {"term": term.name},
+    )
 
 
 @require_POST
@@ -244,17 +259,24 @@ def term_reopen(request: HttpRequest, term_id: int) -> HttpResponse:
     return _toggle_term(request, term_id, services.reopen_term, _("%(term)s is open again."))
 
 
+def _calendar_entry(
+    request: HttpRequest, entries: QuerySet[Entry], entry_id: int | None, year_id: int | None
+) -> tuple[Entry | None, AcademicYear]:
+    """The holiday or transfer being changed (None for a new one) and the year it is written to."""
+    if entry_id is None:
+        return None, _year_or_404(request, year_id)
+    entry = get_object_or_404(entries, pk=entry_id)
+    return entry, _written_year(request, entry.year)
+
+
 @require_POST
 def holiday_save(
     request: HttpRequest, year_id: int | None = None, holiday_id: int | None = None
 ) -> HttpResponse:
     """Add holidays to a year, or change one."""
-    holiday = None
-    if holiday_id is not None:
-        holiday = get_object_or_404(selectors.visible_holidays(request.membership), pk=holiday_id)
-        year = _written_year(request, holiday.year)
-    else:
-        year = _year_or_404(request, year_id)
+    holiday, year = _calendar_entry(
+        request, selectors.visible_holidays(request.membership), holiday_id, year_id
+    )
     form = HolidayForm.for_holiday(holiday, request.POST)
 
     def action() -> str | None:
@@ -278,12 +300,13 @@ def holiday_save(
 @require_POST
 def holiday_delete(request: HttpRequest, holiday_id: int) -> HttpResponse:
     holiday = get_object_or_404(selectors.visible_holidays(request.membership), pk=holiday_id)
-    year = _written_year(request, holiday.year)
-    try:
-        services.delete_holiday(actor=request.membership, holiday=holiday)
-    except ValidationError as error:
-        return _after_write(request, year, "holidays", warning=" ".join(error.messages))
-    return _after_write(request, year, "holidays", saved=_("The holidays have been deleted."))
+    return _run(
+        request,
+        _written_year(request, holiday.year),
+        "holidays",
+        lambda: services.delete_holiday(actor=request.membership, holiday=holiday),
+        _("The holidays have been deleted."),
+    )
 
 
 @require_POST
@@ -291,14 +314,9 @@ def transfer_save(
     request: HttpRequest, year_id: int | None = None, transfer_id: int | None = None
 ) -> HttpResponse:
     """Add a school day transfer to a year, or change one."""
-    transfer = None
-    if transfer_id is not None:
-        transfer = get_object_or_404(
-            selectors.visible_transfers(request.membership), pk=transfer_id
-        )
-        year = _written_year(request, transfer.year)
-    else:
-        year = _year_or_404(request, year_id)
+    transfer, year = _calendar_entry(
+        request, selectors.visible_transfers(request.membership), transfer_id, year_id
+    )
     form = TransferForm.for_transfer(transfer, request.POST)
 
     def action() -> str | None:
@@ -322,12 +340,13 @@ def transfer_save(
 @require_POST
 def transfer_delete(request: HttpRequest, transfer_id: int) -> HttpResponse:
     transfer = get_object_or_404(selectors.visible_transfers(request.membership), pk=transfer_id)
-    year = _written_year(request, transfer.year)
-    try:
-        services.delete_transfer(actor=request.membership, transfer=transfer)
-    except ValidationError as error:
-        return _after_write(request, year, "transfers", warning=" ".join(error.messages))
-    return _after_write(request, year, "transfers", saved=_("The day transfer has been deleted."))
+    return _run(
+        request,
+        _written_year(request, transfer.year),
+        "transfers",
+        lambda: services.delete_transfer(actor=request.membership, transfer=transfer),
+        _("The day transfer has been deleted."),
+    )
 
 
 @require_POST

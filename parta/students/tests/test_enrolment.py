@@ -74,7 +74,8 @@ def test_withdrawal_closes_the_enrolment(school):
 def test_a_parent_sees_both_children_and_a_student_only_self(school, region):
     children = selectors.diary_children(region.member("parent"))
     assert [child.student for child in children] == [
-        school.students["pupil_5b"], school.students["student"]
+        school.students["pupil_5b"],
+        school.students["student"],
     ]  # alphabetical: Алексеев Антон, Алексеева Анна
     assert [c.student for c in selectors.diary_children(region.member("student"))] == [
         school.students["student"]

@@ -50,9 +50,7 @@ def region_memberships(region: Region, *, limit: int | None = None) -> list[Memb
     the students and parents who have a login."""
     queryset = (
         Membership.objects.filter(Q(organization__region=region) | Q(authority__region=region))
-        .filter(
-            Q(kind=Membership.Kind.STAFF) | Q(person__account__isnull=False), is_archived=False
-        )
+        .filter(Q(kind=Membership.Kind.STAFF) | Q(person__account__isnull=False), is_archived=False)
         .select_related("person__account", "organization", "authority")
         .prefetch_related("role_rows")
         .order_by(

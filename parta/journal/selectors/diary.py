@@ -161,6 +161,33 @@ class DiaryWeek:
         return self.child.until is not None and self.child.until < self.ends_on
 
 
+#: What the week shows of a lesson and the people teaching it (a person's card has far more).
+LESSON_FIELDS = (
+    "date",
+    "period",
+    "room",
+    "topic",
+    "work_type",
+    "distance_format",
+    "distance_platform",
+    "distance_time",
+    "organization_id",
+    "entry_id",
+    "assignment__teacher_id",
+    "assignment__is_pass_fail",
+    "assignment__subject__name",
+    "assignment__subject__short_name",
+    "assignment__group__name",
+    "assignment__group__is_whole_class",
+    "assignment__group__school_class_id",
+    *(
+        f"{role}__person__{name}"
+        for role in ("teacher", "substitute")
+        for name in ("last_name", "first_name", "middle_name")
+    ),
+)
+
+
 def diary_week(*, child: DiaryChild, years: list[AcademicYear], starts_on: date) -> DiaryWeek:
     """Monday to Saturday (Sunday too when it has lessons) of a student: lessons with times,
     topics, homework with files, the student's marks and attendance; 8 queries whatever the
@@ -183,17 +210,25 @@ def diary_week(*, child: DiaryChild, years: list[AcademicYear], starts_on: date)
             "assignment__group",
             "teacher__person",
             "substitute__person",
-        ).order_by("date", "period", "assignment__subject__name")
+        )
+        .only(*LESSON_FIELDS)
+        .order_by("date", "period", "assignment__subject__name")
     )
+    lesson_ids = [lesson.pk for lesson in lessons] or [0]
     bells = {
         (bell.year_id, bell.number): bell
         for bell in BellPeriod.objects.filter(year_id__in=year_ids)
     }
-    homework = list(
-        Homework.objects.filter(
-            Q(student__isnull=True) | Q(student=student),
-            lesson__in=lessons_in_week.values("pk"),
-        ).order_by("student_id", "id")
+    # Only the week's lessons are filtered in SQL and the others' individual homework is
+    # dropped here: a condition on `student` lets SQLite pick the index of every homework
+    # without a student in the region (hundreds of thousands of rows) over the week's lessons.
+    homework = sorted(
+        (
+            row
+            for row in Homework.objects.filter(lesson__in=lesson_ids)
+            if row.student_id in (None, student.pk)
+        ),
+        key=lambda row: (row.student_id is not None, row.pk),
     )
     files: dict[int, list[DiaryFile]] = defaultdict(list)
     for file in HomeworkFile.objects.filter(
@@ -201,15 +236,11 @@ def diary_week(*, child: DiaryChild, years: list[AcademicYear], starts_on: date)
     ).order_by("name", "id"):
         files[file.homework_id].append(DiaryFile(pk=file.pk, name=file.name, size=file.size))
     marks: dict[int, list[Mark]] = defaultdict(list)
-    for mark in Mark.objects.filter(
-        student=student, kind=MarkKind.CURRENT, lesson__date__range=(starts_on, ends_on)
-    ).order_by("id"):
+    for mark in Mark.objects.filter(student=student, lesson__in=lesson_ids).order_by("id"):
         marks[mark.lesson_id].append(mark)
     attendance = {
         row.lesson_id: row
-        for row in Attendance.objects.filter(
-            student=student, lesson__date__range=(starts_on, ends_on)
-        )
+        for row in Attendance.objects.filter(student=student, lesson__in=lesson_ids)
     }
     holidays = list(
         Holiday.objects.filter(year_id__in=year_ids, starts_on__lte=ends_on, ends_on__gte=starts_on)

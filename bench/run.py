@@ -2,11 +2,14 @@
 
 Builds the `parta seed --scale region` dataset once in its own database (var/bench/region.sqlite3,
 or the PostgreSQL database PARTA_DB_NAME, default `parta_bench`, when PARTA_DB_ENGINE=postgresql)
-and reuses it afterwards. One school is topped up to 300 staff; its administrator then requests
-the staff list, the login page and the API's staff list N times after a warm-up, through Django's
-test client. Writes var/bench/results.json and prints a Markdown table for the README.
+and reuses it afterwards, with a full academic year of journals in 50 schools
+(`parta.web.seed.scale_journal`). One school is topped up to 300 staff; its administrator then
+requests the staff list, the login page and the API's staff list N times after a warm-up; a
+teacher opens the journal grid of a 30-student class and saves cells; a student opens the
+diary week; all through Django's test client. Writes var/bench/results.json and prints a
+Markdown table for the README.
 
-    python bench/run.py [--scale region|municipality] [-n 30] [--staff 300]
+    python bench/run.py [--scale region|municipality] [-n 30] [--staff 300] [--schools 50]
 """
 
 import argparse

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "parta.school",
     "parta.students",
     "parta.journal",
+    "parta.exchange",
     "parta.web",
 ]
 

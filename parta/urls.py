@@ -11,6 +11,7 @@ urlpatterns = [
     path("school/", include("parta.school.urls")),
     path("students/", include("parta.students.urls")),
     path("journal/", include("parta.journal.urls")),
+    path("exchange/", include("parta.exchange.urls")),
     path("api/v1/", api.urls),
 ]
 

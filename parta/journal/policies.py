@@ -12,8 +12,8 @@ from parta.identity.models import DerivedRole, Membership, OrgRole
 from parta.school import policies as school_policies
 from parta.school.models import SchoolClass, TeachingAssignment
 from parta.school.policies import Action, is_teacher
-from parta.students import selectors as student_selectors
 from parta.students.models import Student
+from parta.students.selectors import rosters as student_selectors
 
 
 def can_write_lesson(member: Membership, lesson) -> bool:

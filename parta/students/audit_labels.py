@@ -4,6 +4,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS: dict[str, Promise] = {
+    "students.student_card_created": _("Student card created"),
     "students.student_enrolled": _("Student enrolled in a class"),
     "students.student_left": _("Student left the class"),
     "students.student_transferred": _("Student moved to another class"),
@@ -14,6 +15,7 @@ ACTION_LABELS: dict[str, Promise] = {
 
 FIELD_LABELS: dict[str, Promise] = {
     "school_class": _("Class"),
+    "student": _("Student"),
     "guardian": _("Parent"),
     "relation": _("Relation"),
     "students": _("Students"),

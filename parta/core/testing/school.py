@@ -25,7 +25,7 @@ from parta.school.models import (
     TimetableEntry,
 )
 from parta.students.models import Student
-from parta.students.services import add_guardian, enrol_student, set_group_members
+from parta.students.services.enrolment import add_guardian, enrol_student, set_group_members
 
 TODAY = date(2026, 11, 25)
 YEAR_START = date(2026, 9, 1)

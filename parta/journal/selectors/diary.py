@@ -27,7 +27,7 @@ from parta.school.models import (
 )
 from parta.school.selectors.announcements import diary_announcements
 from parta.students.models import GroupMembership, Student
-from parta.students.selectors import DiaryChild
+from parta.students.selectors.rosters import DiaryChild
 
 #: How many announcements the week page shows (the rest are on their own page).
 WEEK_ANNOUNCEMENTS = 3

@@ -24,7 +24,7 @@ from parta.journal.locks import edit_block
 from parta.journal.models import WORK_WEIGHTS, Attendance, Lesson, Mark, MarkKind, WorkType
 from parta.school.models import AcademicYear, TeachingAssignment, Term
 from parta.students.models import Student
-from parta.students.selectors import RosterRow, group_roster
+from parta.students.selectors.rosters import RosterRow, group_roster
 
 #: Short names of the kinds of work for the grid's header.
 WORK_TYPE_ABBREVIATIONS: dict[str, Promise] = {

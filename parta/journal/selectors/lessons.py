@@ -11,8 +11,8 @@ from parta.journal import deadlines, policies
 from parta.journal.locks import edit_block, term_on
 from parta.journal.models import Homework, HomeworkFile, Lesson, Mark
 from parta.school.models import BellPeriod
-from parta.students import selectors as student_selectors
 from parta.students.models import Student
+from parta.students.selectors import rosters as student_selectors
 
 LESSON_RELATED = (
     "assignment__group__school_class__organization",

@@ -13,8 +13,8 @@ from parta.journal import policies
 from parta.journal.grading import CellValue, parse_cell
 from parta.journal.locks import edit_block, term_on
 from parta.journal.models import WORK_WEIGHTS, Attendance, Lesson, Mark
-from parta.students import selectors as student_selectors
 from parta.students.models import Student
+from parta.students.selectors import rosters as student_selectors
 
 
 @dataclass(frozen=True)

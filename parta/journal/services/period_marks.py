@@ -15,7 +15,7 @@ from parta.journal.selectors.grid import PeriodColumn, period_columns, period_te
 from parta.journal.services.cells import CellConflict
 from parta.school.models import TeachingAssignment
 from parta.students.models import Student
-from parta.students.selectors import group_roster
+from parta.students.selectors.rosters import group_roster
 
 
 def _column(assignment: TeachingAssignment, kind: str, number: int) -> PeriodColumn:

@@ -16,7 +16,7 @@ from parta.identity.models import OrgRole
 from parta.journal.models import Attendance, Lesson
 from parta.journal.services.attendance import set_absence_reason
 from parta.journal.services.cells import save_cell
-from parta.students.services import enrol_student
+from parta.students.services.enrolment import enrol_student
 
 MONDAY = date(2026, 11, 23)
 ABSENT, ILL, EXCUSED = Attendance.Kind.ABSENT, Attendance.Kind.ILL, Attendance.Kind.EXCUSED

@@ -13,7 +13,7 @@ from parta.identity.models import DerivedRole, OrgRole
 from parta.journal.models import Homework, HomeworkFile, Lesson, Mark, MarkKind, WorkType
 from parta.journal.services.cells import save_cell
 from parta.school.models import Announcement
-from parta.students.services import enrol_student, withdraw_student
+from parta.students.services.enrolment import enrol_student, withdraw_student
 
 MONDAY = date(2026, 11, 23)
 TUESDAY = date(2026, 11, 24)

@@ -11,7 +11,7 @@ from parta.core.models import AuditEntry
 from parta.core.testing.personas import SYSTEM, login_member
 from parta.identity.models import OrgRole
 from parta.journal.models import Attendance, CorrectionPermit, Lesson, Mark, WorkType
-from parta.students.services import withdraw_student
+from parta.students.services.enrolment import withdraw_student
 
 LESSON_DAY = date(2026, 11, 20)
 

@@ -13,7 +13,7 @@ from parta.journal.models import Lesson
 from parta.journal.services.cells import save_cell
 from parta.journal.services.period_marks import set_period_mark
 from parta.students.models import Student
-from parta.students.services import enrol_student
+from parta.students.services.enrolment import enrol_student
 
 GRID_BUDGET = 16
 

@@ -13,7 +13,7 @@ from parta.journal.models import CorrectionPermit, Lesson, WorkType
 from parta.journal.selectors.grid import journal_grid
 from parta.journal.services.cells import save_cell
 from parta.school.models import AcademicYear
-from parta.students.services import withdraw_student
+from parta.students.services.enrolment import withdraw_student
 
 
 def grid_url(assignment, term=None):

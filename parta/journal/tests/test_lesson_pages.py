@@ -14,7 +14,7 @@ from parta.identity.models import DerivedRole
 from parta.journal.models import Homework, HomeworkFile, Lesson, Mark
 from parta.journal.services.cells import save_cell
 from parta.journal.services.lesson_content import attach_homework_file, save_homework
-from parta.students.services import enrol_student
+from parta.students.services.enrolment import enrol_student
 
 ALLOWED_TO_VIEW = ["teacher", "deputy_head", "director", "admin"]
 DENIED = [

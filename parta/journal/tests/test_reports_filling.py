@@ -10,7 +10,7 @@ from django.urls import reverse
 from parta.core.testing.personas import SYSTEM
 from parta.journal.models import Lesson, Mark, MarkKind
 from parta.journal.tests.test_reports_results import html_rows, number, put, sheet_rows
-from parta.students.services import enrol_student
+from parta.students.services.enrolment import enrol_student
 
 SPAN = {"from": "2026-11-16", "to": "2026-11-24"}
 

@@ -16,7 +16,7 @@ from parta.core.testing.personas import SYSTEM
 from parta.core.testing.school import TODAY
 from parta.journal.models import Mark, MarkKind, WorkType
 from parta.journal.services.cells import save_cell
-from parta.students.services import enrol_student, transfer_student
+from parta.students.services.enrolment import enrol_student, transfer_student
 
 
 def results_url(region, school_class, term=2, **extra):

@@ -18,7 +18,7 @@ from parta.journal.tests.test_reports_results import (
     sheet_rows,
     term_lessons,
 )
-from parta.students.services import enrol_student
+from parta.students.services.enrolment import enrol_student
 
 
 def risk_url(region, **query):

@@ -13,7 +13,7 @@ from parta.identity.models import DerivedRole
 from parta.journal.policies import can_open_diary
 from parta.journal.selectors import diary as diary_selectors
 from parta.journal.services.lessons import refresh_lessons
-from parta.students.selectors import DiaryChild, diary_children
+from parta.students.selectors.rosters import DiaryChild, diary_children
 
 DIARY_ROLES = (DerivedRole.STUDENT, DerivedRole.GUARDIAN)
 ANNOUNCEMENTS_PER_PAGE = 20

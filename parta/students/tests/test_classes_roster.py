@@ -11,7 +11,7 @@ from parta.core.models import AuditEntry
 from parta.core.testing.personas import SYSTEM
 from parta.school.services.classes import save_class, save_group
 from parta.students.models import GroupMembership
-from parta.students.services import (
+from parta.students.services.enrolment import (
     add_guardian,
     choose_group_members,
     enrol_student,

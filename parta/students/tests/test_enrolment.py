@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 
 from parta.core.models import AuditEntry
 from parta.core.testing.personas import SYSTEM
-from parta.students import selectors
 from parta.students.models import ClassEnrolment
-from parta.students.services import transfer_student, withdraw_student
+from parta.students.selectors import rosters as selectors
+from parta.students.services.enrolment import transfer_student, withdraw_student
 
 
 def test_group_roster_lists_subgroup_members_only(school):

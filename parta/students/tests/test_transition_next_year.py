@@ -10,9 +10,9 @@ from parta.core.models import AuditEntry
 from parta.core.testing.personas import SYSTEM
 from parta.school.models import AcademicYear, SchoolClass, TeachingAssignment
 from parta.school.services.classes import save_class
-from parta.students import selectors
 from parta.students.models import ClassEnrolment
-from parta.students.services import (
+from parta.students.selectors import rosters as selectors
+from parta.students.services.enrolment import (
     enrol_student,
     move_to_next_year,
     promote_students,

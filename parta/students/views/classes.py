@@ -13,8 +13,9 @@ from django.utils.translation import ngettext
 from parta.school.policies import Action, can
 from parta.school.selectors import classes as school_selectors
 from parta.school.services.transition import check_new_year, next_year_dates
-from parta.students import selectors, services
 from parta.students.forms import GroupMembersForm, RosterDateForm, TransitionForm
+from parta.students.selectors import rosters as selectors
+from parta.students.services import enrolment as services
 
 
 def _may_manage(request: HttpRequest, year) -> bool:

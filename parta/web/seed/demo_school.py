@@ -13,7 +13,7 @@ from parta.core import calendar
 from parta.identity.models import Membership
 from parta.orgs.models import Organization, Region, Subject
 from parta.school.models import Announcement, SchoolClass
-from parta.students.services import add_guardian, enrol_student
+from parta.students.services.enrolment import add_guardian, enrol_student
 from parta.web.seed import school_year
 
 #: The diary's demo logins: a student of 5«А» and her mother, who also has a son in 5«Б».

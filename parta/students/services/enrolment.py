@@ -1,7 +1,7 @@
-"""Enrolling students in classes and linking their parents.
+"""Student cards, their stays in classes and their parents.
 
-Movement orders (issue 4) will issue these changes through orders; until then the seed, the
-year transition and the tests call them directly.
+Movement orders (`services.orders`) change class membership through these functions; the seed
+and the tests call them directly.
 """
 
 from dataclasses import dataclass
@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from parta.core import audit
 from parta.identity.models import Membership, Person
 from parta.identity.services.members import open_membership
+from parta.orgs.models import Organization
 from parta.school.models import AcademicYear, SchoolClass, StudyGroup
 from parta.school.selectors.classes import roster_day
 from parta.school.services.guards import check_manage, locked_year
 from parta.school.services.transition import YearCopy, archive_year, copy_year
 from parta.students.models import ClassEnrolment, GroupMembership, Guardianship, Student
-from parta.students.selectors import class_students
+from parta.students.selectors.rosters import class_students
 
 
 def _check_date(school_class: SchoolClass, on: date) -> None:
@@ -31,6 +32,41 @@ def _check_date(school_class: SchoolClass, on: date) -> None:
             % {"date": on.strftime("%d.%m.%Y"), "year": school_class.year},
             code="outside_year",
         )
+
+
+@transaction.atomic
+def create_student(
+    *,
+    actor: Membership | audit.SystemActor,
+    organization: Organization,
+    person: Person | None = None,
+    person_fields: dict[str, Any] | None = None,
+    login: str = "",
+    password: str = "",
+) -> Student:
+    """The card of a student in a school, for a new person or a known one (a student coming from
+    another school of the region keeps their Person); not yet in any class."""
+    membership = open_membership(
+        organization=organization,
+        kind=Membership.Kind.STUDENT,
+        person=person,
+        person_fields=person_fields,
+        login=login,
+        password=password,
+    )
+    student, created = Student.objects.get_or_create(
+        membership=membership,
+        defaults={"person": membership.person, "organization": organization},
+    )
+    if created:
+        audit.record(
+            actor=actor,
+            action="students.student_card_created",
+            target=student,
+            after={"student": membership.person.full_name},
+            organization_id=organization.pk,
+        )
+    return student
 
 
 @transaction.atomic
@@ -46,17 +82,13 @@ def enrol_student(
 ) -> Student:
     """Зачисление: a student joins a class on a date (a new person gets a card and an account)."""
     _check_date(school_class, on)
-    membership = open_membership(
+    student = create_student(
+        actor=actor,
         organization=school_class.organization,
-        kind=Membership.Kind.STUDENT,
         person=person,
         person_fields=person_fields,
         login=login,
         password=password,
-    )
-    student, _created = Student.objects.get_or_create(
-        membership=membership,
-        defaults={"person": membership.person, "organization": school_class.organization},
     )
     if student.enrolments.filter(ends_on__isnull=True).exists():
         raise ValidationError(

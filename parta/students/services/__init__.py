@@ -1,0 +1,1 @@
+"""Write use cases of the students app: each one transaction, each one audited."""

@@ -279,7 +279,8 @@ def journal_measurements(scale: str, count: int, schools: int) -> tuple[list[Mea
         account.set_unusable_password()
         account.save()
     diary = signed_in_client(membership.acting_as(DerivedRole.STUDENT))
-    monday = today - timedelta(days=today.weekday())
+    # The last full week: every day with its marks, absences and homework.
+    monday = today - timedelta(days=today.weekday() + 7)
     week = reverse("journal:diary") + f"?week={monday.isoformat()}"
     measurements.append(measure("Diary week of a student", week, lambda: diary.get(week), count))
     facts = {

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
@@ -276,19 +276,23 @@ def _cells(
     return cells
 
 
-def term_average(
-    *, assignment: TeachingAssignment, student: Student, term: Term | None
-) -> Decimal | None:
-    """A student's weighted average of the journal's current marks in a term (one query)."""
-    if term is None:
-        return None
-    pairs = Mark.objects.filter(
-        assignment=assignment,
-        student=student,
-        kind=MarkKind.CURRENT,
-        lesson__date__gte=term.starts_on,
-        lesson__date__lte=term.ends_on,
-    ).values_list("value", "weight")
+def lesson_term_average(*, lesson: Lesson, student: Student) -> Decimal | None:
+    """A student's weighted average of the journal's current marks in the term of the lesson
+    (one query: the term's dates come from a subquery; no term, no average)."""
+    term = Term.objects.filter(
+        year_id=lesson.assignment.group.school_class.year_id,
+        starts_on__lte=lesson.date,
+        ends_on__gte=lesson.date,
+    )
+    pairs = list(
+        Mark.objects.filter(
+            assignment_id=lesson.assignment_id,
+            student=student,
+            kind=MarkKind.CURRENT,
+            lesson__date__gte=Subquery(term.values("starts_on")[:1]),
+            lesson__date__lte=Subquery(term.values("ends_on")[:1]),
+        ).values_list("value", "weight")
+    )
     return weighted_average(pairs)
 
 

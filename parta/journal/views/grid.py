@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from parta.core import calendar
 from parta.journal.forms.grid import CellForm, PeriodMarkForm
-from parta.journal.locks import term_on
 from parta.journal.selectors import grid as grid_selectors
 from parta.journal.services.cells import CellConflict, save_cell
 from parta.journal.services.lessons import refresh_lessons
@@ -114,8 +113,7 @@ def cell(request: HttpRequest, lesson_id: int, student_id: int) -> JsonResponse:
         )
     except _REFUSALS as refusal:
         return _refused(refusal)
-    term = term_on(grid_selectors.grid_terms(lesson.assignment), lesson.date)
-    average = grid_selectors.term_average(assignment=lesson.assignment, student=student, term=term)
+    average = grid_selectors.lesson_term_average(lesson=lesson, student=student)
     return JsonResponse({"text": value.text, "average": _average(average)})
 
 

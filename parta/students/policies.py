@@ -169,6 +169,13 @@ def can(member: Membership, action: Action, organization: Organization) -> bool:
     return action in ORGANIZATION_RIGHTS.get(member.active_role, frozenset())
 
 
+def can_list_students(member: Membership, organization: Organization) -> bool:
+    """«Ученики»: the roles that list the school's students, and teachers (their class's)."""
+    return can(member, Action.LIST_STUDENTS, organization) or (
+        _in_own_school(member, organization.pk) and member.active_role == OrgRole.TEACHER
+    )
+
+
 def is_class_teacher(member: Membership, school_class: SchoolClass) -> bool:
     return (
         _in_own_school(member, school_class.organization_id)

@@ -1,9 +1,10 @@
 """Who is in a class or a group on which dates, and whose diary a parent may open."""
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from parta.identity.models import Membership
 from parta.school.models import (
@@ -14,7 +15,7 @@ from parta.school.models import (
     TimetableEntry,
 )
 from parta.school.services.classes import active_teachers
-from parta.school.services.transition import promoted_grade
+from parta.school.services.transition import GRADUATING_GRADES, promoted_grade
 from parta.students.models import ClassEnrolment, GroupMembership, Guardianship, Student
 
 
@@ -218,18 +219,50 @@ def group_checklist(*, group: StudyGroup, on: date) -> GroupChecklist:
 
 @dataclass(frozen=True)
 class PromotionRow:
-    """One class of the old year: how many students it has at the end and where they go."""
+    """One class of the old year: its students at the end and where they go."""
 
     school_class: SchoolClass
-    students: int
+    students: list[Student]
     next_grade: int | None
-    keeps_class_teacher: bool
+    keeps_class_teacher: bool = True
 
     @property
     def next_name(self) -> str:
         if self.next_grade is None:
             return ""
         return f"{self.next_grade}{self.school_class.letter}"
+
+    @property
+    def graduates(self) -> bool:
+        return self.school_class.grade in GRADUATING_GRADES
+
+
+def year_end_rows(*, year: AcademicYear) -> list[PromotionRow]:
+    """Every class of the year with the students still in it on the last day (their stay not
+    closed), alphabetically, in two queries."""
+    classes = list(
+        SchoolClass.objects.filter(year=year)
+        .select_related("class_teacher__person")
+        .order_by("grade", "letter")
+    )
+    enrolments = (
+        ClassEnrolment.objects.filter(
+            school_class__year=year, ends_on__isnull=True, starts_on__lte=year.ends_on
+        )
+        .select_related("student__person")
+        .order_by("pk")
+    )
+    students: dict[int, list[Student]] = {}
+    for enrolment in enrolments:
+        students.setdefault(enrolment.school_class_id, []).append(enrolment.student)
+    return [
+        PromotionRow(
+            school_class=school_class,
+            students=sorted(students.get(school_class.pk, []), key=_name_key),
+            next_grade=promoted_grade(school_class.grade),
+        )
+        for school_class in classes
+    ]
 
 
 @dataclass(frozen=True)
@@ -238,41 +271,39 @@ class TransitionPreview:
 
     year: AcademicYear
     rows: list[PromotionRow]
+    repeaters: frozenset[int]
     assignments: int
     skipped_assignments: list[TeachingAssignment]
     timetable_entries: int
 
+    def _count(self, rows: list[PromotionRow]) -> int:
+        return sum(1 for row in rows for s in row.students if s.pk not in self.repeaters)
+
     @property
     def promoted_students(self) -> int:
-        return sum(row.students for row in self.rows if row.next_grade is not None)
+        return self._count([r for r in self.rows if r.next_grade is not None])
 
     @property
-    def staying(self) -> list[PromotionRow]:
-        return [row for row in self.rows if row.next_grade is None]
+    def graduating_students(self) -> int:
+        return self._count([row for row in self.rows if row.graduates])
+
+    @property
+    def repeating_students(self) -> int:
+        return sum(1 for row in self.rows for s in row.students if s.pk in self.repeaters)
+
+    @property
+    def students(self) -> list[Student]:
+        return [student for row in self.rows for student in row.students]
 
 
-def transition_preview(*, year: AcademicYear) -> TransitionPreview:
-    """The year's classes with their students on the last day and their next-year class, and the
-    assignments that cannot be copied, in a fixed number of queries."""
-    last_day = year.ends_on
-    present = Q(enrolments__starts_on__lte=last_day) & (
-        Q(enrolments__ends_on__isnull=True) | Q(enrolments__ends_on__gte=last_day)
-    )
-    classes = list(
-        SchoolClass.objects.filter(year=year)
-        .select_related("class_teacher__person")
-        .annotate(students_now=Count("enrolments__student", filter=present, distinct=True))
-        .order_by("grade", "letter")
-    )
+def transition_preview(*, year: AcademicYear, repeaters: Iterable[int] = ()) -> TransitionPreview:
+    """The year's classes with each student's fate — up a class, graduation from the 9th and
+    11th, repeating when ticked — and the assignments that cannot be copied, in a fixed number
+    of queries."""
     teachers = set(active_teachers(year.organization).values_list("pk", flat=True))
     rows = [
-        PromotionRow(
-            school_class=school_class,
-            students=school_class.students_now,
-            next_grade=promoted_grade(school_class.grade),
-            keeps_class_teacher=school_class.class_teacher_id in teachers,
-        )
-        for school_class in classes
+        replace(row, keeps_class_teacher=row.school_class.class_teacher_id in teachers)
+        for row in year_end_rows(year=year)
     ]
     promoted_ids = [row.school_class.pk for row in rows if row.next_grade is not None]
     assignments = list(
@@ -284,10 +315,11 @@ def transition_preview(*, year: AcademicYear) -> TransitionPreview:
     return TransitionPreview(
         year=year,
         rows=rows,
+        repeaters=frozenset(repeaters),
         assignments=len(copied),
         skipped_assignments=[a for a in assignments if a.teacher_id not in teachers],
         timetable_entries=TimetableEntry.objects.filter(
-            assignment_id__in=copied, ends_on__gte=last_day
+            assignment_id__in=copied, ends_on__gte=year.ends_on
         ).count(),
     )
 

@@ -1,26 +1,24 @@
 """Student cards, their stays in classes and their parents.
 
-Movement orders (`services.orders`) change class membership through these functions; the seed
-and the tests call them directly.
+Movement orders (`services.orders`) open and close the same stays, keeping the order line that
+did it, and run the transfer to the next academic year; the seed and the tests call these
+functions directly.
 """
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from parta.core import audit
 from parta.identity.models import Membership, Person
 from parta.identity.services.members import open_membership
 from parta.orgs.models import Organization
-from parta.school.models import AcademicYear, SchoolClass, StudyGroup
+from parta.school.models import SchoolClass, StudyGroup
 from parta.school.selectors.classes import roster_day
 from parta.school.services.guards import check_manage, locked_year
-from parta.school.services.transition import YearCopy, archive_year, copy_year
 from parta.students.models import ClassEnrolment, GroupMembership, Guardianship, Student
 from parta.students.selectors.rosters import class_students
 
@@ -236,7 +234,7 @@ def set_group_members(
     return group
 
 
-# --- Subgroup lists and the transition to the next academic year ------------------------------
+# --- Subgroup lists ---------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -267,111 +265,3 @@ def choose_group_members(
         if row.student_id not in current
     ]
     return set_group_members(actor=actor, group=group, students=[*students, *former])
-
-
-@transaction.atomic
-def promote_students(
-    *, actor: Membership | audit.SystemActor, old_year: AcademicYear, new_year: AcademicYear
-) -> int:
-    """Перевод на следующий год: the students in each promoted class on the old year's last day
-    leave it that day and join its next-year class on the new year's first day, with their
-    subgroups; returns how many students moved up."""
-    old_year, new_year = locked_year(old_year), locked_year(new_year)
-    check_manage(actor, old_year)
-    check_manage(actor, new_year)
-    if new_year.organization_id != old_year.organization_id or (
-        new_year.starts_on <= old_year.ends_on
-    ):
-        raise ValidationError(
-            _("Students move up only into a later academic year of the same school."),
-            code="not_next_year",
-        )
-    last_day = old_year.ends_on
-    next_classes = {
-        school_class.previous_id: school_class
-        for school_class in SchoolClass.objects.filter(
-            year=new_year, previous__year=old_year
-        ).select_related("previous")
-    }
-    new_groups = {
-        (group.school_class_id, group.name): group
-        for group in StudyGroup.objects.filter(
-            school_class__in=next_classes.values(), is_whole_class=False
-        )
-    }
-    already_there = set(
-        ClassEnrolment.objects.filter(
-            school_class__year=new_year, starts_on__gte=new_year.starts_on
-        ).values_list("student_id", flat=True)
-    )
-    enrolments = list(
-        ClassEnrolment.objects.select_for_update(of=("self",))
-        .filter(school_class_id__in=list(next_classes), starts_on__lte=last_day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=last_day))
-        .exclude(student_id__in=already_there)
-        .select_related("student__person")
-        .order_by("pk")
-    )
-    moved: dict[int, list[Student]] = {}
-    for enrolment in enrolments:
-        enrolment.ends_on = last_day
-        moved.setdefault(enrolment.school_class_id, []).append(enrolment.student)
-    ClassEnrolment.objects.bulk_update(enrolments, ["ends_on"])
-    ClassEnrolment.objects.bulk_create(
-        [
-            ClassEnrolment(
-                student=enrolment.student,
-                school_class=next_classes[enrolment.school_class_id],
-                starts_on=new_year.starts_on,
-            )
-            for enrolment in enrolments
-        ]
-    )
-    student_ids = [enrolment.student_id for enrolment in enrolments]
-    memberships = []
-    old_rows = GroupMembership.objects.filter(
-        student_id__in=student_ids,
-        group__school_class_id__in=list(next_classes),
-        group__is_whole_class=False,
-    ).select_related("group")
-    for row in old_rows:
-        new_class = next_classes[row.group.school_class_id]
-        new_group = new_groups.get((new_class.pk, row.group.name))
-        if new_group is not None:
-            memberships.append(GroupMembership(student_id=row.student_id, group=new_group))
-    GroupMembership.objects.bulk_create(memberships, ignore_conflicts=True)
-    for previous_id, students in moved.items():
-        new_class = next_classes[previous_id]
-        audit.record(
-            actor=actor,
-            action="students.class_promoted",
-            target=new_class,
-            before={"from_class": f"{new_class.previous} ({old_year})"},
-            after={
-                "school_class": f"{new_class} ({new_year})",
-                "starts_on": new_year.starts_on.isoformat(),
-                "students": sorted(student.person.full_name for student in students),
-            },
-            organization_id=new_year.organization_id,
-        )
-    return len(enrolments)
-
-
-@dataclass(frozen=True)
-class NextYear:
-    """What the transition made: the school's copy of the year and the students moved up."""
-
-    copy: YearCopy
-    promoted: int
-
-
-@transaction.atomic
-def move_to_next_year(
-    *, actor: Membership | audit.SystemActor, year: AcademicYear, starts_on: date, ends_on: date
-) -> NextYear:
-    """Переход на следующий учебный год (seed 004, 3.3.3.2): copy the school's structure a year
-    later, move the students up a class, archive the old year — all or nothing."""
-    copy = copy_year(actor=actor, year=year, starts_on=starts_on, ends_on=ends_on)
-    promoted = promote_students(actor=actor, old_year=copy.old_year, new_year=copy.year)
-    archive_year(actor=actor, year=copy.old_year)
-    return NextYear(copy=copy, promoted=promoted)

@@ -1,6 +1,8 @@
 """The students of a class (its card's roster), a subgroup's list, and the transition to the next
 academic year."""
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,12 +12,16 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from parta.core import calendar
 from parta.school.policies import Action, can
 from parta.school.selectors import classes as school_selectors
 from parta.school.services.transition import check_new_year, next_year_dates
-from parta.students.forms import GroupMembersForm, RosterDateForm, TransitionForm
+from parta.students import policies as student_policies
+from parta.students.forms import GroupMembersForm, RosterDateForm
 from parta.students.selectors import rosters as selectors
 from parta.students.services import enrolment as services
+from parta.students.services import orders as order_services
+from parta.students.views.orders import YearEndForm
 
 
 def _may_manage(request: HttpRequest, year) -> bool:
@@ -91,10 +97,15 @@ def _chosen_year(request: HttpRequest, years: list):
 
 
 def transition(request: HttpRequest) -> HttpResponse:
-    """«Переход на следующий учебный год»: what will happen, then the confirmation."""
+    """«Переход на следующий учебный год»: every class and what happens to each student (the
+    deputy head ticks repeaters), the numbers of the year-end orders, then the confirmation."""
     member = request.membership
     organization = member.organization
-    if organization is None or not can(member, Action.MANAGE_STRUCTURE, organization):
+    if (
+        organization is None
+        or not can(member, Action.MANAGE_STRUCTURE, organization)
+        or not student_policies.can(member, student_policies.Action.MANAGE_ORDERS, organization)
+    ):
         raise Http404
     years = selectors.years_to_move_from(organization.pk)
     year = _chosen_year(request, years)
@@ -102,17 +113,26 @@ def transition(request: HttpRequest) -> HttpResponse:
     if year is None:
         return render(request, "students/transition.html", context)
     starts_on, ends_on = next_year_dates(year)
-    form = TransitionForm(
-        request.POST or None, initial={"starts_on": starts_on, "ends_on": ends_on}
+    preview = selectors.transition_preview(year=year)
+    form = YearEndForm(
+        request.POST or None,
+        students=preview.students,
+        initial={"starts_on": starts_on, "ends_on": ends_on, "signed_on": calendar.today()},
     )
     confirming = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        preview = replace(preview, repeaters=frozenset(data["repeaters"]))
         try:
             check_new_year(year, data["starts_on"], data["ends_on"])
             if request.POST.get("step") == "confirm":
-                result = services.move_to_next_year(
-                    actor=member, year=year, starts_on=data["starts_on"], ends_on=data["ends_on"]
+                result = order_services.move_to_next_year(
+                    actor=member,
+                    year=year,
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    numbers=form.numbers(),
+                    repeaters=data["repeaters"],
                 )
         except ValidationError as error:
             form.add_error(None, error)
@@ -131,12 +151,6 @@ def transition(request: HttpRequest) -> HttpResponse:
                     % {"year": new_year, "count": result.promoted},
                 )
                 return redirect(f"{reverse('school:classes')}?year={new_year.pk}")
-    context.update(
-        {
-            "form": form,
-            "confirming": confirming,
-            "preview": selectors.transition_preview(year=year),
-        }
-    )
+    context.update({"form": form, "confirming": confirming, "preview": preview})
     status = 400 if form.errors else 200
     return render(request, "students/transition.html", context, status=status)

@@ -6,9 +6,11 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from parta.exchange.policies import can_exchange
 from parta.identity.models import DerivedRole, Membership, OrgRole
 from parta.identity.policies import Action, can
 from parta.school import policies as school_policies
+from parta.students import policies as student_policies
 
 STAFF_ROLES = frozenset(OrgRole.values) | {DerivedRole.DIRECTOR}
 DIARY_ROLES = frozenset({DerivedRole.STUDENT, DerivedRole.GUARDIAN})
@@ -48,6 +50,28 @@ def _school_sections(member: Membership) -> list[Section]:
     return result
 
 
+def student_links(member: Membership) -> dict[str, bool]:
+    """Which of the students' screens of «Управление» the member opens (none outside a school)."""
+    organization = member.organization
+    if organization is None:
+        return dict.fromkeys(
+            ("can_list_students", "can_view_orders", "can_view_movement_report", "can_exchange"),
+            False,
+        )
+    return {
+        "can_list_students": student_policies.can(
+            member, student_policies.Action.LIST_STUDENTS, organization
+        ),
+        "can_view_orders": student_policies.can(
+            member, student_policies.Action.VIEW_ORDERS, organization
+        ),
+        "can_view_movement_report": student_policies.can(
+            member, student_policies.Action.VIEW_MOVEMENT_REPORT, organization
+        ),
+        "can_exchange": can_exchange(member, organization),
+    }
+
+
 def can_view_any_reports(member: Membership) -> bool:
     """Reports on people and organisations, or on marks and attendance."""
     unit = member.unit
@@ -62,7 +86,9 @@ def sections(member: Membership) -> list[Section]:
     """The header's sections for the member's current cabinet and role, in the usual order."""
     unit = member.unit
     result: list[Section] = []
-    if any(can(member, action, unit) for action in (Action.LIST_STAFF, Action.EDIT_CARD)):
+    if any(can(member, action, unit) for action in (Action.LIST_STAFF, Action.EDIT_CARD)) or any(
+        student_links(member).values()
+    ):
         result.append(Section("manage", _("Management"), reverse("web:manage")))
     if member.authority_id and member.is_staff:
         result.append(

@@ -4,7 +4,13 @@ from django.shortcuts import redirect, render
 from parta.identity.policies import Action, can
 from parta.identity.selectors import organizations as organizations_selectors
 from parta.school import policies as school_policies
-from parta.web.navigation import DIARY_ROLES, UPCOMING_SECTIONS, can_view_any_reports, sections
+from parta.web.navigation import (
+    DIARY_ROLES,
+    UPCOMING_SECTIONS,
+    can_view_any_reports,
+    sections,
+    student_links,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,6 +43,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         "can_view_card": can(member, Action.VIEW_CARD, unit) and member.organization_id,
         "can_view_audit": can(member, Action.VIEW_AUDIT, unit),
         "can_merge": can(member, Action.MERGE_PEOPLE, unit),
+        **student_links(member),
     }
     return render(request, "web/manage.html", context)
 

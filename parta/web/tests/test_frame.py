@@ -117,6 +117,9 @@ def test_header_shows_cabinet_role_and_person(client, region):
         ("admin", ["Management", "Reports"], []),
         ("director", ["Management", "Reports"], ["Teaching"]),
         ("hr", ["Management"], ["Reports", "Teaching"]),
+        ("medical", ["Management"], ["Reports", "Journal"]),
+        ("psychologist", ["Management"], ["Reports", "Journal"]),
+        ("tech_staff", [], ["Management", "Reports"]),
         ("municipal_operator", ["Reports", "Organisations"], ["Management"]),
         ("municipal_admin", ["Management", "Reports", "Organisations"], ["Journal"]),
         ("events_coordinator", ["Organisations"], ["Reports", "Management"]),
@@ -229,3 +232,40 @@ def test_students_and_parents_start_in_the_diary(client, region, school, persona
     response = client.get(reverse("web:home"))
     assert response.status_code == 302
     assert response.url == reverse("journal:diary")
+
+
+@pytest.mark.parametrize(
+    ("persona", "links"),
+    [
+        (
+            "secretary",
+            {
+                "manage-students",
+                "manage-orders",
+                "manage-movement-report",
+                "manage-batch",
+                "manage-oneroster",
+            },
+        ),
+        ("admin", {"manage-students", "manage-orders", "manage-batch", "manage-oneroster"}),
+        ("deputy_head", {"manage-students", "manage-orders", "manage-movement-report"}),
+        ("director", {"manage-students", "manage-orders", "manage-movement-report"}),
+        ("medical", {"manage-students"}),
+        ("psychologist", {"manage-students"}),
+        ("municipal_admin", set()),
+    ],
+)
+def test_management_lists_the_students_screens_of_the_role(client, region, persona, links):
+    region.login(client, persona)
+    response = client.get(reverse("web:manage"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    all_links = (
+        "manage-students",
+        "manage-orders",
+        "manage-movement-report",
+        "manage-batch",
+        "manage-oneroster",
+    )
+    for testid in all_links:
+        assert (f'data-testid="{testid}"' in html) == (testid in links), (persona, testid)

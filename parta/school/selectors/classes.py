@@ -127,7 +127,8 @@ def class_list(
         parallels=[Parallel(grade=grade, rows=rows) for grade, rows in parallels.items()],
         can_manage=writable,
         can_open_classes=own and can(viewer, Action.VIEW_STRUCTURE, organization),
-        can_move_to_next_year=writable,
+        # The move issues the year-end movement orders: the deputy head, who closes the year.
+        can_move_to_next_year=writable and can(viewer, Action.CLOSE_TERMS, organization),
         grades=grade_range(organization),
         teachers=list(active_teachers(organization)) if writable else [],
     )

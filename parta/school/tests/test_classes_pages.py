@@ -244,3 +244,15 @@ def test_archived_year_is_shown_read_only(client, region, school):
     assert 'data-testid="assignment-form"' not in response.content.decode()
     edit = client.post(reverse("school:class-edit", args=[school.class_5a.pk]), {})
     assert edit.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown"), [("deputy_head", True), ("admin", False), ("secretary", False)]
+)
+def test_only_the_deputy_head_is_offered_the_move_to_the_next_year(
+    client, region, school, persona, shown
+):
+    # the move issues the year-end movement orders, which the administrator does not keep
+    region.login(client, persona)
+    response = client.get(reverse("school:classes"))
+    assert ('data-testid="transition-link"' in response.content.decode()) is shown

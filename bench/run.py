@@ -352,6 +352,9 @@ def run(scale: str, count: int, staff: int, schools: int) -> dict:
     )
     journal, journal_facts = journal_measurements(scale, count, schools)
     measurements.extend(journal)
+    from exchange import exchange_measurements
+
+    batch_update = exchange_measurements([1_000, 10_000])
     for item in measurements:
         if item.status not in (0, 200):
             item.note = f"HTTP {item.status}"
@@ -374,6 +377,7 @@ def run(scale: str, count: int, staff: int, schools: int) -> dict:
         "school": {"id": school.pk, "name": str(school), "staff": school_staff},
         "journal": journal_facts,
         "measurements": [asdict(item) for item in measurements],
+        "batch_update": [asdict(item) for item in batch_update],
     }
 
 
@@ -399,6 +403,11 @@ def markdown(results: dict) -> str:
             f"| {item['name']} | `{item['path']}` | {item['median_ms']} | {item['p95_ms']} "
             f"| {item['queries']} | {item['note']} |"
         )
+    from exchange import ExchangeMeasurement
+    from exchange import markdown as exchange_table
+
+    batch_update = [ExchangeMeasurement(**item) for item in results["batch_update"]]
+    lines += ["", exchange_table(batch_update)]
     return "\n".join(lines)
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -456,7 +456,14 @@ def _report_xlsx(report: deadlines.DeadlineReport) -> HttpResponse:
         sheet.append([row.label, row.total, row.late])
     sheet.append([])
     sheet.append(
-        [_("Order"), _("Kind"), _("Students"), _("Deadline"), _("Entered"), _("Working days late")]
+        [
+            pgettext("movement order", "Order"),
+            _("Kind"),
+            _("Students"),
+            _("Deadline"),
+            _("Entered"),
+            _("Working days late"),
+        ]
     )
     for late in report.late:
         sheet.append(

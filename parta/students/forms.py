@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from parta.identity.forms.staff import date_field
 from parta.identity.models import Person, Sex
 from parta.identity.services.staff import PERSON_FIELDS
 from parta.identity.validators import validate_snils
@@ -52,22 +53,6 @@ class RosterDateForm(forms.Form):
 
 
 # --- Управление → Ученики: the list, «Добавить», the card's sections, parents, logins ----------
-
-DATE_FORMAT = "%d.%m.%Y"
-
-
-def date_field(label: Any, *, required: bool = False) -> forms.DateField:
-    """A date typed as ДД.ММ.ГГГГ (a text input: it works the same on every phone)."""
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=[DATE_FORMAT],
-        widget=forms.DateInput(
-            format=DATE_FORMAT,
-            attrs={"placeholder": _("DD.MM.YYYY"), "inputmode": "numeric", "autocomplete": "off"},
-        ),
-        error_messages={"invalid": _("Enter the date as DD.MM.YYYY, for example 07.10.2015.")},
-    )
 
 
 def snils_field() -> forms.CharField:

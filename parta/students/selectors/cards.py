@@ -138,6 +138,8 @@ class StudentCard:
 
 def _display(instance: Person | Student, name: str) -> str:
     value = getattr(instance, name)
+    if value is None:
+        return ""
     if name == "snils":
         return instance.snils_display
     if name == "social_categories":

@@ -295,7 +295,7 @@ def test_bad_section_input_changes_nothing(client, region, school, section, data
     response = client.post(section_url(student, section), data)
     assert response.status_code == 400
     assert f'data-field="{field}"' in response.content.decode()
-    assert response.context["sections"]
+    assert response.context["card_sections"]
     assert Person.objects.filter(pk=student.person_id).values().get() == person_before
     assert not AuditEntry.objects.filter(action="students.card_updated").exists()
 
@@ -461,3 +461,21 @@ def test_service_refuses_without_the_right(region, school):
             organization=region.school,
             person_fields={**person_data(), "birth_date": date(2016, 4, 3)},
         )
+
+
+def test_card_keeps_the_sites_sections_in_the_header_and_shows_a_dash_for_empty_dates(
+    client, region, school
+):
+    # given a student with no passport and no birth certificate dates
+    region.login(client, "secretary")
+    student = school.students["student"]
+    # when the secretary opens the card
+    response = client.get(reverse("students:card", args=[student.pk]))
+    html = response.content.decode()
+    # then the header still lists the site's sections, not the card's
+    header = html.split('<nav class="sections"', 1)[1].split("</nav>", 1)[0]
+    assert reverse("web:manage") in header
+    assert "#section-" not in header
+    # and an empty date reads as a dash, never as «None»
+    documents = html.split('data-testid="values-documents"', 1)[1].split("</dl>", 1)[0]
+    assert "None" not in documents

@@ -174,7 +174,7 @@ def _render_card(
     status: int = 200,
 ) -> HttpResponse:
     bound = bound or {}
-    sections = [
+    card_sections = [
         {
             "key": section,
             "title": SECTION_TITLES[section],
@@ -201,7 +201,7 @@ def _render_card(
         "card": card,
         "student": card.student,
         "person": card.person,
-        "sections": sections,
+        "card_sections": card_sections,
         "history": student_history(student=card.student),
         "relation_form": RelationForm(),
     }

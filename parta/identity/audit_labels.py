@@ -83,5 +83,23 @@ PERSONAL_FIELDS = frozenset(
         "passport_number",
         "passport_issued_on",
         "passport_issued_by",
+        "birth_certificate_series",
+        "birth_certificate_number",
+        "birth_certificate_issued_on",
+        "registration_address",
+        "residence_address",
+    }
+)
+#: Health, social and psychological data of a student's card: the audit log keeps the values,
+#: the audit screen never shows them (their readers are the medical worker and the
+#: psychologist, who do not read the audit log).
+SPECIAL_CATEGORY_FIELDS = frozenset(
+    {
+        "health_group",
+        "physical_education_group",
+        "disability",
+        "health_notes",
+        "social_categories",
+        "psychological_notes",
     }
 )

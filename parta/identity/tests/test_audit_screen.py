@@ -200,3 +200,27 @@ def test_audit_page_costs_the_same_for_2_and_25_entries(client, region):
         response = client.get(audit_url(region.school))
     assert len(response.context["rows"]) == 25
     assert len(small) == len(large)
+
+
+def test_health_and_psychological_notes_are_masked_even_for_personal_data_readers(region):
+    # a change of a student card's health, social and psychological sections, and of an address
+    entry = AuditEntry(
+        action="students.card_changed",
+        before={"psychological_notes": "", "health_group": "2", "residence_address": "ул. А"},
+        after={
+            "psychological_notes": "Тревожность",
+            "health_group": "3",
+            "social_categories": ["large_family"],
+            "residence_address": "ул. Б",
+        },
+    )
+    unmasked = {change.field: change for change in changes_of(entry, masked=False)}
+    masked = {change.field: change for change in changes_of(entry, masked=True)}
+    # the special categories never show, whoever reads the log
+    for changes in (unmasked, masked):
+        shown = " ".join(f"{change.before} {change.after}" for change in changes.values())
+        assert "Тревожность" not in shown and "large_family" not in shown
+        assert " 3 " not in f" {shown} "
+    # an address is personal data: shown to its readers only
+    assert "ул. Б" in " ".join(change.after for change in unmasked.values())
+    assert "ул. Б" not in " ".join(change.after for change in masked.values())

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from parta.core.audit import action_label, field_label
 from parta.core.models import AuditEntry
-from parta.identity.audit_labels import PERSONAL_FIELDS
+from parta.identity.audit_labels import PERSONAL_FIELDS, SPECIAL_CATEGORY_FIELDS
 from parta.identity.converters import UnitKey
 from parta.identity.forms.organizations import AuditFilterForm
 from parta.identity.models import AuthorityRole, DerivedRole, Membership, OrgRole, Sex
@@ -58,7 +58,7 @@ def _show(name: str, value: Any, *, masked: bool) -> str:
         return "—"
     if name == "snils":
         return (mask_snils(str(value)) or MASK) if masked else format_snils(str(value))
-    if masked and name in PERSONAL_FIELDS:
+    if name in SPECIAL_CATEGORY_FIELDS or (masked and name in PERSONAL_FIELDS):
         return MASK
     if isinstance(value, bool):
         return _("yes") if value else _("no")

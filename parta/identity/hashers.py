@@ -1,6 +1,6 @@
 """Password hashing for passwords the system generates."""
 
-from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.contrib.auth.hashers import Argon2PasswordHasher, get_hasher, make_password
 
 
 class GeneratedPasswordHasher(Argon2PasswordHasher):
@@ -13,3 +13,13 @@ class GeneratedPasswordHasher(Argon2PasswordHasher):
     time_cost = 2
     memory_cost = 19_456
     parallelism = 1
+
+
+def hash_generated_password(password: str) -> str:
+    """The hash of a generated password: argon2 at the lower cost when argon2 is the configured
+    hasher, else whatever is configured (a hash the configured hashers could not check would
+    lock the person out)."""
+    default = get_hasher()
+    if default.algorithm == GeneratedPasswordHasher.algorithm:
+        return make_password(password, hasher=GeneratedPasswordHasher())
+    return make_password(password)

@@ -9,7 +9,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from parta.core import audit
-from parta.identity.hashers import GeneratedPasswordHasher
+from parta.identity.hashers import hash_generated_password
 from parta.identity.models import Account, Person
 from parta.identity.services.staff import (
     PERSON_FIELDS,
@@ -37,7 +36,6 @@ CYRILLIC_TO_LATIN = {
 #: Letters and digits that cannot be misread on a printed sheet (no 0/O/o, 1/l/I/i).
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 PASSWORD_LENGTH = 10
-GENERATED_HASHER = GeneratedPasswordHasher()
 
 
 @dataclass(frozen=True)
@@ -147,7 +145,7 @@ def open_accounts(people: list[Person]) -> list[Credentials]:
             person=person,
             login=logins[person.pk],
             must_change_password=True,
-            password=make_password(password, hasher=GENERATED_HASHER),
+            password=hash_generated_password(password),
         )
         account.password_changed_at = timezone.now()
         credentials.append(Credentials(person=person, account=account, password=password))
@@ -161,7 +159,7 @@ def new_passwords(accounts: list[Account]) -> list[Credentials]:
     credentials = []
     for account in accounts:
         password = readable_password()
-        account.password = make_password(password, hasher=GENERATED_HASHER)
+        account.password = hash_generated_password(password)
         account.must_change_password = True
         account.password_changed_at = timezone.now()
         credentials.append(Credentials(person=account.person, account=account, password=password))

@@ -326,7 +326,8 @@ def _locked_order(order: MovementOrder) -> MovementOrder:
     )
 
 
-def _refuse_applied(order: MovementOrder) -> None:
+def refuse_applied(order: MovementOrder) -> None:
+    """Refuse to change an order that has taken effect (applied, cancelled or cancelling)."""
     if order.is_applied:
         raise ValidationError(
             _(
@@ -345,7 +346,7 @@ def update_order(
     """Change a draft: its number, dates, note and students."""
     order = _locked_order(order)
     _check_may_manage(actor, order.organization)
-    _refuse_applied(order)
+    refuse_applied(order)
     _refuse(
         _header_errors(order.organization, header, order)
         + _lines_errors(order.organization, order.kind, header.effective_on, lines)
@@ -375,7 +376,7 @@ def delete_order(*, actor: Actor, order: MovementOrder) -> None:
     """Delete a draft; an applied order is refused."""
     order = _locked_order(order)
     _check_may_manage(actor, order.organization)
-    _refuse_applied(order)
+    refuse_applied(order)
     audit.record(
         actor=actor,
         action="students.order_deleted",
@@ -514,7 +515,7 @@ def _apply(actor: Actor, order: MovementOrder) -> MovementOrder:
         raise ValidationError(
             _("A cancelling order is issued from the order it cancels."), code="cancel_kind"
         )
-    _refuse_applied(order)
+    refuse_applied(order)
     lines = _order_lines(order)
     _refuse(
         _header_errors(order.organization, _header_of(order), order)

@@ -1,5 +1,5 @@
-"""The movement book: the list of orders, a new order, one order (apply, cancel, delete), the
-students arriving from other schools, and the deadline control report."""
+"""The movement book: the list of orders, a new order, one order (apply, cancel, delete), a
+draft's changes, the students arriving from other schools, and the deadline control report."""
 
 from datetime import date
 from io import BytesIO
@@ -21,7 +21,7 @@ from parta.school.models import SchoolClass
 from parta.school.selectors.classes import roster_day
 from parta.students import deadlines, policies
 from parta.students.forms import DateInput, TransitionForm
-from parta.students.models import MovementOrder, Student
+from parta.students.models import MovementOrder, OrderLine, Student
 from parta.students.policies import Action
 from parta.students.selectors import orders as selectors
 from parta.students.selectors.rosters import class_students
@@ -260,11 +260,19 @@ def orders(request: HttpRequest) -> HttpResponse:
     return render(request, "students/orders.html", context)
 
 
-def _students_for(kind: str, source: SchoolClass | None, organization: Organization) -> list:
+def _students_for(
+    kind: str,
+    source: SchoolClass | None,
+    organization: Organization,
+    chosen: list[Student] | None = None,
+) -> list[Student]:
+    """The students an order may name: the cards without a class for an enrolment, the class's
+    students otherwise, and those a draft already names."""
     if kind in services.ENROLLING or source is None:
-        return selectors.students_without_class(organization=organization, on=calendar.today())
-    on = roster_day(source.year)
-    students = class_students(school_class=source, on=on)
+        offered = selectors.students_without_class(organization=organization, on=calendar.today())
+    else:
+        offered = class_students(school_class=source, on=roster_day(source.year))
+    students = {s.pk: s for s in [*offered, *(chosen or [])]}.values()
     return sorted(students, key=lambda s: (s.person.last_name, s.person.first_name, s.pk))
 
 
@@ -303,6 +311,63 @@ def order_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The draft order %(order)s is saved.") % {"order": order})
             return redirect("students:order", order_id=order.pk)
     context.update({"form": form, "kind": Kind(kind), "source": source})
+    return render(request, "students/order_new.html", context, status=400 if form.errors else 200)
+
+
+def _draft_initial(order: MovementOrder, lines: list[OrderLine]) -> dict:
+    """The draft's values for its form; the new-order form gives every line the same target."""
+    initial = {
+        "number": order.number,
+        "signed_on": order.signed_on,
+        "effective_on": order.effective_on,
+        "event_on": order.event_on,
+        "note": order.note,
+        "students": [line.student_id for line in lines],
+    }
+    if lines:
+        initial["to_class"] = lines[0].to_class_id
+        initial["destination"] = lines[0].destination
+        initial["destination_organization"] = lines[0].destination_organization_id
+    return initial
+
+
+def order_edit(request: HttpRequest, order_id: int) -> HttpResponse:
+    """Change a draft order with the new-order form; an order in force is never changed."""
+    organization = _organization(request, Action.MANAGE_ORDERS)
+    found = get_object_or_404(selectors.school_orders(organization), pk=order_id)
+    context: dict = {"active_section": "orders", "order": found}
+    try:
+        services.refuse_applied(found)
+    except ValidationError as error:
+        context["refusal"] = error.messages
+        return render(request, "students/order_new.html", context, status=409)
+    lines = selectors.order_lines(found)
+    source = lines[0].from_class if lines else None
+    chosen = [line.student for line in lines]
+    form = OrderForm(
+        request.POST or None,
+        kind=found.kind,
+        students=_students_for(found.kind, source, organization, chosen),
+        classes=selectors.open_classes(organization),
+        schools=list(selectors.region_schools(organization)),
+        initial=_draft_initial(found, lines),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.update_order(
+                actor=request.membership,
+                order=found,
+                header=form.header(note=form.cleaned_data["note"]),
+                lines=form.lines(source),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The draft order %(order)s is changed.") % {"order": changed}
+            )
+            return redirect("students:order", order_id=changed.pk)
+    context.update({"form": form, "kind": Kind(found.kind), "source": source})
     return render(request, "students/order_new.html", context, status=400 if form.errors else 200)
 
 

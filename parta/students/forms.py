@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from parta.identity.forms.staff import date_field
+from parta.core.formfields import date_field
 from parta.identity.models import Person, Sex
 from parta.identity.services.staff import PERSON_FIELDS
 from parta.identity.validators import validate_snils

@@ -9,13 +9,13 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from parta.core.formfields import date_field
 from parta.identity.models import AuthorityRole, DerivedRole, Membership, OrgRole, Person, Sex
 from parta.identity.policies import Unit
 from parta.identity.selectors import staff as staff_selectors
 from parta.identity.services.staff import PERSON_FIELDS
 from parta.orgs.models import Organization
 
-DATE_FORMAT = "%d.%m.%Y"
 PERSONAL_DATA_FIELDS = (
     "snils",
     "passport_series",
@@ -24,20 +24,6 @@ PERSONAL_DATA_FIELDS = (
     "passport_issued_by",
 )
 DATE_FIELDS = ("birth_date", "passport_issued_on", "starts_on", "ends_on")
-
-
-def date_field(label: Any, *, required: bool = False) -> forms.DateField:
-    """A date typed as ДД.ММ.ГГГГ (a text input: it works the same on every phone)."""
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=[DATE_FORMAT],
-        widget=forms.DateInput(
-            format=DATE_FORMAT,
-            attrs={"placeholder": _("DD.MM.YYYY"), "inputmode": "numeric", "autocomplete": "off"},
-        ),
-        error_messages={"invalid": _("Enter the date as DD.MM.YYYY, for example 07.10.2000.")},
-    )
 
 
 def unit_roles(unit: Unit) -> list[tuple[str, str]]:

@@ -4,10 +4,19 @@ run) or the list of every problem (the diagnostics window, seed 002 step 11).
 Rows with an ID update the student (or the guardianship) of that ID, which must be in the
 scope; the student's ФИО and date of birth identify them and may not change. Rows without an
 ID add a student (enrolled into the class the row names, from today) or a parent.
+
+The rows are read and checked in chunks: a chunk loads only its own students and parents, so the
+memory a check needs does not grow with the file. Across chunks the checker keeps the IDs seen,
+the СНИЛС claimed, the people who may stand in several rows with their changed values, the new
+students, and the first changes for the dry run's page (with the count of all of them).
+
+Applying a file runs the same check with a writer: each chunk's changes are written as soon as
+the chunk is checked, while no problem has been found; the caller's transaction rolls all of it
+back if a problem turns up later. A person met again in a later row is compared with their
+values before the file, so a check and an application see the same changes.
 """
 
-from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -30,8 +39,9 @@ from parta.exchange.batch.fields import (
 from parta.exchange.batch.readers import Workbook
 from parta.exchange.batch.scope import (
     Scope,
-    scope_guardianships,
-    scope_students,
+    guardianships_by_id,
+    repeated_persons,
+    students_by_id,
     students_outside,
 )
 from parta.identity.models import Person
@@ -42,6 +52,10 @@ from parta.students.policies import CardSection
 from parta.students.services.batch import CardEdit, GuardianEdit, NewGuardian, NewStudent
 
 OLDEST_BIRTH_YEAR = 1900
+#: Rows checked (and, when applying, written) together.
+CHUNK_ROWS = 500
+#: Changes and additions the dry run keeps for its page; all of them are counted and applied.
+SHOWN_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -68,25 +82,64 @@ class Addition:
 
 @dataclass
 class Plan:
+    """Every problem, or the dry run: the first changes and additions, and how many there are."""
+
     problems: list[Problem] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     additions: list[Addition] = field(default_factory=list)
+    change_count: int = 0
+    addition_count: int = 0
+
+    def change(self, change: Change) -> None:
+        self.change_count += 1
+        if len(self.changes) < SHOWN_ROWS:
+            self.changes.append(change)
+
+    def addition(self, addition: Addition) -> None:
+        self.addition_count += 1
+        if len(self.additions) < SHOWN_ROWS:
+            self.additions.append(addition)
+
+    def report(self) -> dict[str, Any]:
+        """What the run keeps: the problems, or the dry run."""
+        return {
+            "problems": [problem.as_dict() for problem in self.problems],
+            "changes": [asdict(change) for change in self.changes],
+            "additions": [asdict(addition) for addition in self.additions],
+            "change_count": self.change_count,
+            "addition_count": self.addition_count,
+        }
+
+
+@dataclass
+class Writes:
+    """What a chunk of rows writes."""
+
     card_edits: list[CardEdit] = field(default_factory=list)
     guardian_edits: list[GuardianEdit] = field(default_factory=list)
     new_students: list[NewStudent] = field(default_factory=list)
     new_guardians: list[NewGuardian] = field(default_factory=list)
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.changes or self.additions)
 
-    def report(self) -> dict[str, Any]:
-        """What the run keeps: the problems, or the changes and additions of the dry run."""
-        return {
-            "problems": [problem.as_dict() for problem in self.problems],
-            "changes": [asdict(change) for change in self.changes],
-            "additions": [asdict(addition) for addition in self.additions],
-        }
+#: Writes a chunk's changes; returns the students it added, in the order of `new_students`.
+Writer = Callable[[Writes], list[Student]]
+
+
+@dataclass
+class NewRef:
+    """A student the file adds, for the parents' rows that name them; `student_id` once written."""
+
+    name: str
+    student_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A value a row gives a person who may stand in several rows, and the value it replaces."""
+
+    value: Any
+    row: int
+    old: Any
 
 
 def name_key(text: str) -> str:
@@ -95,6 +148,26 @@ def name_key(text: str) -> str:
 
 def class_key(text: str) -> str:
     return "".join(ch for ch in str(text) if ch.isalnum()).casefold()
+
+
+def _chunks(rows: Iterable["Row"]) -> Iterator[list[tuple["Row", dict[Column, Any]]]]:
+    """The rows, CHUNK_ROWS at a time, each with its converted values."""
+    chunk = []
+    for row in rows:
+        chunk.append((row, row.values()))
+        if len(chunk) == CHUNK_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _ids(values: Iterable[int | None]) -> set[int]:
+    return {value for value in values if value is not None}
+
+
+def _target(values: dict[Column, Any], target: Target) -> Any:
+    return next((value for column, value in values.items() if column.target == target), None)
 
 
 @dataclass
@@ -142,19 +215,32 @@ class Checker:
         scope: Scope,
         readable: frozenset[CardSection],
         writable: frozenset[CardSection],
+        write: Writer | None = None,
     ) -> None:
         self.workbook = workbook
         self.scope = scope
         self.writable = writable
+        self.write = write
         self.student_columns = student_columns(readable, FieldList.FULL)
         self.guardian_columns = guardian_columns(readable, FieldList.FULL)
         self.plan = Plan()
         self.today = calendar.today()
-        #: СНИЛС → who claims it (a person id, or the sheet and row of a new person) and where.
-        self.snils_claims: dict[str, list[tuple[Any, Row, Column]]] = defaultdict(list)
+        #: The chunk's writes, and the new students among them.
+        self.writes = Writes()
+        self.new_refs: list[NewRef] = []
+        #: The chunk's СНИЛС claims: the number, who (a person id, or the sheet and row of a new
+        #: person) and where.
+        self.snils_claims: list[tuple[str, Any, Row, Column]] = []
+        #: Across chunks: who claimed each СНИЛС first, and whose number a change frees.
+        self.snils_first: dict[str, Any] = {}
+        self.snils_freed: dict[str, tuple[int, str]] = {}
+        #: Person id → field → what an earlier row gave, for people who may stand in several rows.
+        self.claims: dict[int, dict[str, Claim]] = {}
         #: New students by ФИО and date of birth, for parents' rows without a student ID.
-        self.new_by_name: dict[tuple[str, date | None], NewStudent] = {}
+        self.new_by_name: dict[tuple[str, date | None], NewRef] = {}
         self.rows_seen = 0
+        #: Problems before this index are of earlier chunks, in order.
+        self.settled = 0
         self.year_classes = {class_key(str(c)) for c in scope.year_classes()}
 
     # --- sheets and headers -----------------------------------------------------------------
@@ -185,7 +271,6 @@ class Checker:
         self._students(self._rows(STUDENTS_SHEET, self.student_columns))
         if GUARDIANS_SHEET in names and self.guardian_columns:
             self._guardians(self._rows(GUARDIANS_SHEET, self.guardian_columns))
-        self._check_snils()
         if not self.plan.problems and self.rows_seen == 0:
             self.plan.problems.append(
                 Problem(code="no_rows", message=_("The file has no rows of students."))
@@ -261,31 +346,46 @@ class Checker:
     # --- students -----------------------------------------------------------------------------
 
     def _students(self, rows: Iterator[Row]) -> None:
-        known = {
-            student.pk: (student, school_class)
-            for student, school_class in scope_students(self.scope)
-        }
         classes = {class_key(str(c)): c for c in self.scope.classes()}
         seen: set[int] = set()
-        waiting: list[tuple[Row, Column, int]] = []
-        for row in rows:
-            values = row.values()
-            student_id = next((v for c, v in values.items() if c.target == Target.ID), None)
-            if student_id is None:
-                self._new_student(row, values, classes)
-                continue
-            if student_id in seen:
-                row.problem(
-                    None, "duplicate_id", _("This student's row appears twice."), student_id
-                )
-                continue
-            seen.add(student_id)
-            if student_id not in known:
-                waiting.append((row, self.student_columns[0], student_id))
-                continue
-            student, school_class = known[student_id]
-            self._student_changes(row, values, student, school_class, classes)
-        self._unknown_ids(waiting)
+        for chunk in _chunks(rows):
+            known = students_by_id(
+                self.scope, _ids(_target(values, Target.ID) for _r, values in chunk)
+            )
+            repeated = repeated_persons({student.person_id for student, _c in known.values()})
+            waiting: list[tuple[Row, Column, int]] = []
+            for row, values in chunk:
+                student_id = _target(values, Target.ID)
+                if student_id is None:
+                    self._new_student(row, values, classes)
+                    continue
+                if student_id in seen:
+                    row.problem(
+                        None, "duplicate_id", _("This student's row appears twice."), student_id
+                    )
+                    continue
+                seen.add(student_id)
+                if student_id not in known:
+                    waiting.append((row, self.student_columns[0], student_id))
+                    continue
+                student, school_class = known[student_id]
+                self._student_changes(row, values, student, school_class, repeated)
+            self._unknown_ids(waiting)
+            self._end_chunk()
+
+    def _end_chunk(self) -> None:
+        """Check the chunk's СНИЛС and put its problems in the order of rows; when applying and
+        nothing is wrong so far, write the chunk."""
+        self._check_snils()
+        problems = self.plan.problems
+        problems[self.settled :] = sorted(problems[self.settled :], key=lambda p: p.row or 0)
+        self.settled = len(problems)
+        writes, refs = self.writes, self.new_refs
+        self.writes, self.new_refs = Writes(), []
+        if self.write is None or self.plan.problems:
+            return
+        for ref, student in zip(refs, self.write(writes), strict=True):
+            ref.student_id = student.pk
 
     def _unknown_ids(self, waiting: list[tuple[Row, Column, int]]) -> None:
         """Student IDs not in the scope: of the school's students outside it, or unknown."""
@@ -310,9 +410,26 @@ class Checker:
                     student_id,
                 )
 
-    def _claim_snils(self, who: Any, row: Row, column: Column, snils: str) -> None:
+    def _claim_snils(
+        self, who: Any, row: Row, column: Column, snils: str, freed: tuple[str, str] = ("", "")
+    ) -> None:
+        """`who` takes `snils`; a person whose number changes frees their old one, `freed`
+        (the number and their name)."""
         if snils:
-            self.snils_claims[snils].append((who, row, column))
+            self.snils_claims.append((snils, who, row, column))
+        if freed[0]:
+            self.snils_freed[freed[0]] = (who, freed[1])
+
+    def _earlier(self, person_id: int, column: Column, current: Any) -> tuple[Claim | None, Any]:
+        """What an earlier row gave this field of the person, and the value before the file."""
+        earlier = self.claims.get(person_id, {}).get(column.key)
+        return earlier, (earlier.old if earlier is not None else current)
+
+    def _claim(
+        self, person_id: int, column: Column, value: Any, row: Row, old: Any, repeated: set[int]
+    ) -> None:
+        if person_id in repeated:
+            self.claims.setdefault(person_id, {})[column.key] = Claim(value, row.number, old)
 
     def _writable(self, row: Row, column: Column, value: Any) -> bool:
         if column.section not in self.writable:
@@ -342,7 +459,7 @@ class Checker:
         values: dict[Column, Any],
         student: Student,
         school_class: SchoolClass | None,
-        classes: dict[str, SchoolClass],
+        repeated: set[int],
     ) -> None:
         person = student.person
         person_fields: dict[str, Any] = {}
@@ -370,6 +487,8 @@ class Checker:
                 continue
             holder = person if column.target == Target.PERSON else student
             current = getattr(holder, column.key)
+            if column.target == Target.PERSON:
+                current = self._earlier(person.pk, column, current)[1]
             if _same(column, current, value):
                 continue
             if column.identifies:
@@ -387,8 +506,12 @@ class Checker:
             valid, value = self._checked(row, column, value)
             if not valid:
                 continue
-            (person_fields if column.target == Target.PERSON else card_fields)[column.key] = value
-            self.plan.changes.append(
+            if column.target == Target.PERSON:
+                person_fields[column.key] = value
+                self._claim(person.pk, column, value, row, current, repeated)
+            else:
+                card_fields[column.key] = value
+            self.plan.change(
                 Change(
                     row.sheet,
                     row.number,
@@ -399,9 +522,9 @@ class Checker:
                 )
             )
             if column.kind == Kind.SNILS:
-                self._claim_snils(person.pk, row, column, value)
+                self._claim_snils(person.pk, row, column, value, (current, person.full_name))
         if person_fields or card_fields:
-            self.plan.card_edits.append(CardEdit(student, person_fields, card_fields))
+            self.writes.card_edits.append(CardEdit(student, person_fields, card_fields))
 
     def _new_person(self, row: Row, values: dict[Column, Any], who: Any) -> dict[str, Any] | None:
         """The personal data of a new student or parent, None if a required cell is empty."""
@@ -491,70 +614,57 @@ class Checker:
             )
             return
         self._duplicate(row, fields)
-        new = NewStudent(person_fields=fields, card_fields=card_fields, school_class=school_class)
-        self.new_by_name[key] = new
-        self.plan.new_students.append(new)
-        self.plan.additions.append(
-            Addition(
-                row.sheet, row.number, _full_name(fields), str(school_class) if school_class else ""
-            )
+        ref = NewRef(_full_name(fields))
+        self.new_by_name[key] = ref
+        self.new_refs.append(ref)
+        self.writes.new_students.append(
+            NewStudent(person_fields=fields, card_fields=card_fields, school_class=school_class)
+        )
+        self.plan.addition(
+            Addition(row.sheet, row.number, ref.name, str(school_class) if school_class else "")
         )
 
     # --- parents ------------------------------------------------------------------------------
 
     def _guardians(self, rows: Iterator[Row]) -> None:
-        known = {g.pk: g for g in scope_guardianships(self.scope)}
-        students = {g.student_id: g.student for g in known.values()}
-        students.update({s.pk: s for s, _c in scope_students(self.scope)})
-        person_edits: dict[int, dict[str, tuple[Any, int]]] = defaultdict(dict)
-        edits: dict[int, GuardianEdit] = {}
         seen: set[int] = set()
-        waiting: list[tuple[Row, Column, int]] = []
         student_id_column = next(c for c in self.guardian_columns if c.target == Target.STUDENT_ID)
-        for row in rows:
-            values = row.values()
-            by_target = {column.target: value for column, value in values.items()}
-            guardianship_id = by_target.get(Target.ID)
-            student_id = by_target.get(Target.STUDENT_ID)
-            if guardianship_id is not None:
-                if guardianship_id in seen:
-                    row.problem(
-                        None, "duplicate_id", _("This parent's row appears twice."), guardianship_id
+        for chunk in _chunks(rows):
+            targets = [
+                {column.target: value for column, value in values.items()} for _r, values in chunk
+            ]
+            known = guardianships_by_id(self.scope, _ids(t.get(Target.ID) for t in targets))
+            students = {
+                pk: student
+                for pk, (student, _c) in students_by_id(
+                    self.scope,
+                    _ids(t.get(Target.STUDENT_ID) for t in targets if t.get(Target.ID) is None),
+                ).items()
+            }
+            added = self._added_students(targets)
+            repeated = repeated_persons({g.guardian_id for g in known.values()})
+            waiting: list[tuple[Row, Column, int]] = []
+            for (row, values), by_target in zip(chunk, targets, strict=True):
+                guardianship_id = by_target.get(Target.ID)
+                student_id = by_target.get(Target.STUDENT_ID)
+                if guardianship_id is not None:
+                    guardianship = self._guardianship(
+                        row, values, guardianship_id, student_id, known, seen, student_id_column
                     )
+                    if guardianship is not None and self._student_matches(
+                        row, values, guardianship.student
+                    ):
+                        self._guardian_changes(row, values, guardianship, repeated)
                     continue
-                seen.add(guardianship_id)
-                guardianship = known.get(guardianship_id)
-                if guardianship is None:
-                    row.problem(
-                        next(c for c in values if c.target == Target.ID),
-                        "unknown_id",
-                        _("No parent of the chosen students has this ID."),
-                        guardianship_id,
-                    )
+                student = students.get(student_id) if student_id is not None else None
+                if student_id is not None and student is None:
+                    waiting.append((row, student_id_column, student_id))
                     continue
-                if student_id not in (None, guardianship.student_id):
-                    row.problem(
-                        student_id_column,
-                        "student_mismatch",
-                        _("The student ID does not match the parent's row: do not change IDs."),
-                        student_id,
-                    )
+                if student is not None:
+                    if self._student_matches(row, values, student):
+                        self._new_guardian(row, values, student, student.person.full_name)
                     continue
-                if self._student_matches(row, values, guardianship.student):
-                    self._guardian_changes(row, values, guardianship, person_edits, edits)
-                continue
-            student = students.get(student_id) if student_id is not None else None
-            new_student = None
-            if student_id is not None and student is None:
-                waiting.append((row, student_id_column, student_id))
-                continue
-            if student is None:
-                new_student = self.new_by_name.get(
-                    (
-                        name_key(by_target.get(Target.STUDENT_NAME, "")),
-                        by_target.get(Target.STUDENT_BIRTH_DATE),
-                    )
-                )
+                new_student = self.new_by_name.get(_new_student_key(by_target))
                 if new_student is None:
                     row.problem(
                         None,
@@ -565,11 +675,56 @@ class Checker:
                         by_target.get(Target.STUDENT_NAME, ""),
                     )
                     continue
-            elif not self._student_matches(row, values, student):
-                continue
-            self._new_guardian(row, values, student, new_student)
-        self._unknown_ids(waiting)
-        self.plan.guardian_edits.extend(edits.values())
+                self._new_guardian(row, values, added.get(new_student.student_id), new_student.name)
+            self._unknown_ids(waiting)
+            self._end_chunk()
+
+    def _added_students(self, targets: list[dict[Target, Any]]) -> dict[int | None, Student]:
+        """The students this file added (when applying) whom the chunk's parents' rows name."""
+        ids = set()
+        for by_target in targets:
+            if by_target.get(Target.ID) is None and by_target.get(Target.STUDENT_ID) is None:
+                ref = self.new_by_name.get(_new_student_key(by_target))
+                if ref is not None and ref.student_id is not None:
+                    ids.add(ref.student_id)
+        return Student.objects.select_related("person").in_bulk(ids) if ids else {}
+
+    def _guardianship(
+        self,
+        row: Row,
+        values: dict[Column, Any],
+        guardianship_id: int,
+        student_id: int | None,
+        known: dict[int, Guardianship],
+        seen: set[int],
+        student_id_column: Column,
+    ) -> Guardianship | None:
+        """The guardianship a row names, None (reported) if it is repeated, unknown or of
+        another student."""
+        if guardianship_id in seen:
+            row.problem(
+                None, "duplicate_id", _("This parent's row appears twice."), guardianship_id
+            )
+            return None
+        seen.add(guardianship_id)
+        guardianship = known.get(guardianship_id)
+        if guardianship is None:
+            row.problem(
+                next(c for c in values if c.target == Target.ID),
+                "unknown_id",
+                _("No parent of the chosen students has this ID."),
+                guardianship_id,
+            )
+            return None
+        if student_id not in (None, guardianship.student_id):
+            row.problem(
+                student_id_column,
+                "student_mismatch",
+                _("The student ID does not match the parent's row: do not change IDs."),
+                student_id,
+            )
+            return None
+        return guardianship
 
     def _student_matches(self, row: Row, values: dict[Column, Any], student: Student) -> bool:
         matches = True
@@ -599,17 +754,16 @@ class Checker:
         row: Row,
         values: dict[Column, Any],
         guardianship: Guardianship,
-        person_edits: dict[int, dict[str, tuple[Any, int]]],
-        edits: dict[int, GuardianEdit],
+        repeated: set[int],
     ) -> None:
         guardian = guardianship.guardian
         relation = ""
-        claimed = person_edits[guardian.pk]
+        person_fields: dict[str, Any] = {}
         for column, value in values.items():
             if column.target == Target.RELATION:
                 if value and value != guardianship.relation and self._writable(row, column, value):
                     relation = value
-                    self.plan.changes.append(
+                    self.plan.change(
                         Change(
                             row.sheet,
                             row.number,
@@ -624,7 +778,7 @@ class Checker:
                 continue
             if column.target != Target.PERSON:
                 continue
-            current = getattr(guardian, column.key)
+            earlier, current = self._earlier(guardian.pk, column, getattr(guardian, column.key))
             if _same(column, current, value):
                 continue
             if column.key in ("last_name", "first_name") and not value:
@@ -637,19 +791,19 @@ class Checker:
                 continue
             if column.key == "birth_date":
                 self._birth_date(row, column, value)
-            earlier = claimed.get(column.key)
             if earlier is not None:
-                if earlier[0] != value:
+                if earlier.value != value:
                     row.problem(
                         column,
                         "conflict",
                         _("Another row of the same parent (row %(row)s) gives a different value.")
-                        % {"row": earlier[1]},
+                        % {"row": earlier.row},
                         show(column, value),
                     )
                 continue
-            claimed[column.key] = (value, row.number)
-            self.plan.changes.append(
+            person_fields[column.key] = value
+            self._claim(guardian.pk, column, value, row, current, repeated)
+            self.plan.change(
                 Change(
                     row.sheet,
                     row.number,
@@ -660,22 +814,16 @@ class Checker:
                 )
             )
             if column.kind == Kind.SNILS:
-                self._claim_snils(guardian.pk, row, column, value)
-        person_fields = {
-            key: value for key, (value, number) in claimed.items() if number == row.number
-        }
+                self._claim_snils(guardian.pk, row, column, value, (current, guardian.full_name))
         if "middle_name" in person_fields:
             person_fields["has_no_middle_name"] = not person_fields["middle_name"]
         if relation or person_fields:
-            edits[guardianship.pk] = GuardianEdit(guardianship, relation, person_fields)
+            self.writes.guardian_edits.append(GuardianEdit(guardianship, relation, person_fields))
 
     def _new_guardian(
-        self,
-        row: Row,
-        values: dict[Column, Any],
-        student: Student | None,
-        new_student: NewStudent | None,
+        self, row: Row, values: dict[Column, Any], student: Student | None, student_name: str
     ) -> None:
+        """A parent the row adds to `student` (None for a student this file adds, while checking)."""
         relation = next((v for c, v in values.items() if c.target == Target.RELATION), "")
         fields = self._new_person(row, values, ("new", row.sheet, row.number))
         if not relation:
@@ -687,45 +835,43 @@ class Checker:
         if fields is None or not relation:
             return
         self._duplicate(row, fields)
-        guardian = NewGuardian(relation=relation, person_fields=fields, student=student)
-        if new_student is not None:
-            new_student.guardians.append(guardian)
-        else:
-            self.plan.new_guardians.append(guardian)
-        who = student.person.full_name if student else _full_name(new_student.person_fields)  # type: ignore[union-attr]
-        self.plan.additions.append(Addition(row.sheet, row.number, _full_name(fields), who))
+        self.writes.new_guardians.append(
+            NewGuardian(relation=relation, person_fields=fields, student=student)
+        )
+        self.plan.addition(Addition(row.sheet, row.number, _full_name(fields), student_name))
 
     # --- СНИЛС across rows and the region -----------------------------------------------------
 
     def _check_snils(self) -> None:
+        """The chunk's new СНИЛС: not another person's, not given to two people in the file.
+        A number this file frees, or one an earlier chunk has written, counts as before."""
         if not self.snils_claims:
             return
-        numbers = list(self.snils_claims)
-        owners: dict[str, Person] = {}
-        for start in range(0, len(numbers), 500):
-            for person in Person.objects.filter(snils__in=numbers[start : start + 500]).only(
-                "snils", "last_name", "first_name", "middle_name"
-            ):
-                owners[person.snils] = person
-        for snils, claims in self.snils_claims.items():
-            owner = owners.get(snils)
-            first_who = claims[0][0]
-            for who, row, column in claims:
-                if owner is not None and owner.pk != who:
-                    row.problem(
-                        column,
-                        "snils_taken",
-                        _("A person with this SNILS is already in the system: %(name)s.")
-                        % {"name": owner.full_name},
-                        snils,
-                    )
-                elif who != first_who:
-                    row.problem(
-                        column,
-                        "snils_taken",
-                        _("The same SNILS is given to two people in the file."),
-                        snils,
-                    )
+        owners = {
+            person.snils: (person.pk, person.full_name)
+            for person in Person.objects.filter(
+                snils__in={snils for snils, *_rest in self.snils_claims}
+            ).only("snils", "last_name", "first_name", "middle_name")
+        }
+        for snils, who, row, column in self.snils_claims:
+            first_who = self.snils_first.setdefault(snils, who)
+            owner = self.snils_freed.get(snils) or owners.get(snils)
+            if owner is not None and owner[0] not in (who, first_who):
+                row.problem(
+                    column,
+                    "snils_taken",
+                    _("A person with this SNILS is already in the system: %(name)s.")
+                    % {"name": owner[1]},
+                    snils,
+                )
+            elif who != first_who:
+                row.problem(
+                    column,
+                    "snils_taken",
+                    _("The same SNILS is given to two people in the file."),
+                    snils,
+                )
+        self.snils_claims = []
 
 
 def _same(column: Column, current: Any, value: Any) -> bool:
@@ -744,12 +890,23 @@ def _full_name(fields: dict[str, Any]) -> str:
     )
 
 
+def _new_student_key(by_target: dict[Target, Any]) -> tuple[str, date | None]:
+    return (
+        name_key(by_target.get(Target.STUDENT_NAME, "")),
+        by_target.get(Target.STUDENT_BIRTH_DATE),
+    )
+
+
 def check_workbook(
     *,
     workbook: Workbook,
     scope: Scope,
     readable: frozenset[CardSection],
     writable: frozenset[CardSection],
+    write: Writer | None = None,
 ) -> Plan:
-    """Every change the workbook asks for, or every problem it has."""
-    return Checker(workbook=workbook, scope=scope, readable=readable, writable=writable).run()
+    """Every change the workbook asks for, or every problem it has; with `write`, each chunk's
+    changes are written while no problem has been found."""
+    return Checker(
+        workbook=workbook, scope=scope, readable=readable, writable=writable, write=write
+    ).run()

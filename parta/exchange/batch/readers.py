@@ -69,29 +69,38 @@ def _macro() -> BatchFileError:
 # --- .xls ---------------------------------------------------------------------------------------
 
 
+def _workbook_stream(document: CompDoc) -> tuple[bytes, int, int]:
+    """The BIFF records: the bytes holding them, where they start and end (the file's own bytes,
+    not a copy, when the stream lies in one piece)."""
+    for name in ("Workbook", "Book"):
+        stream, start, size = document.locate_named_stream(name)
+        if stream:
+            return stream, start, start + size
+    raise _refuse("corrupt_file", _("The file is damaged or is not an Excel workbook."))
+
+
 def _check_xls(content: bytes, sheet_names: list[str]) -> list[Problem]:
     document = CompDoc(content, logfile=io.StringIO())
     names = {entry.name.casefold() for entry in document.dirlist}
     if names & {"_vba_project_cur", "_vba_project", "vba", "macros"}:
         raise _macro()
-    stream = document.get_named_stream("Workbook") or document.get_named_stream("Book")
-    if not stream:
-        raise _refuse("corrupt_file", _("The file is damaged or is not an Excel workbook."))
+    stream, position, end = _workbook_stream(document)
     problems = []
     sheet_index = -1
-    position = 0
-    while position + 4 <= len(stream):
+    while position + 4 <= end:
         opcode, length = struct.unpack_from("<HH", stream, position)
-        data = stream[position + 4 : position + 4 + length]
-        position += 4 + length
-        if opcode == BIFF_BOF and len(data) >= 4:
-            kind = struct.unpack_from("<H", data, 2)[0]
+        record = position + 4
+        position = record + length
+        if min(length, end - record) < 4:
+            continue
+        if opcode == BIFF_BOF:
+            kind = struct.unpack_from("<H", stream, record + 2)[0]
             if kind == BIFF_MACRO_SHEET:
                 raise _macro()
             if kind != BIFF_GLOBALS:
                 sheet_index += 1
-        elif opcode == BIFF_FORMULA and len(data) >= 4:
-            row, column = struct.unpack_from("<HH", data, 0)
+        elif opcode == BIFF_FORMULA:
+            row, column = struct.unpack_from("<HH", stream, record)
             sheet = sheet_names[sheet_index] if 0 <= sheet_index < len(sheet_names) else ""
             reference = f"{get_column_letter(column + 1)}{row + 1}"
             problems.append(_formula_problem(sheet, row + 1, reference))

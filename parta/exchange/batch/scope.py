@@ -1,6 +1,8 @@
 """Which students a batch update works with: the whole school, a parallel or a class, as the
 filters of «Управление → Ученики» set them (seed 002, steps 3 and 9)."""
 
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -121,14 +123,25 @@ def scope_unenrolled(scope: Scope) -> QuerySet[Student]:
     )
 
 
-def scope_students(scope: Scope) -> list[tuple[Student, SchoolClass | None]]:
-    """The scope's students with their class, in the class list's order."""
-    rows: list[tuple[Student, SchoolClass | None]] = [
-        (enrolment.student, enrolment.school_class)
-        for enrolment in scope_enrolments(scope).iterator(chunk_size=2000)
-    ]
-    rows.extend((student, None) for student in scope_unenrolled(scope).iterator(chunk_size=2000))
-    return rows
+def scope_students(scope: Scope) -> Iterator[tuple[Student, SchoolClass | None]]:
+    """The scope's students with their class, in the class list's order, read in chunks."""
+    for enrolment in scope_enrolments(scope).iterator(chunk_size=2000):
+        yield enrolment.student, enrolment.school_class
+    for student in scope_unenrolled(scope).iterator(chunk_size=2000):
+        yield student, None
+
+
+def students_by_id(scope: Scope, ids: set[int]) -> dict[int, tuple[Student, SchoolClass | None]]:
+    """Of these student ids, the scope's students with their class."""
+    found = {
+        enrolment.student_id: (enrolment.student, enrolment.school_class)
+        for enrolment in scope_enrolments(scope).filter(student_id__in=ids).order_by()
+    }
+    found.update(
+        (student.pk, (student, None))
+        for student in scope_unenrolled(scope).filter(pk__in=ids).order_by()
+    )
+    return found
 
 
 def scope_guardianships(scope: Scope) -> QuerySet[Guardianship]:
@@ -148,6 +161,40 @@ def scope_guardianships(scope: Scope) -> QuerySet[Guardianship]:
             "pk",
         )
     )
+
+
+def guardianships_by_id(scope: Scope, ids: set[int]) -> dict[int, Guardianship]:
+    """Of these guardianship ids, those of the scope's students, with both people."""
+    guardianships = list(
+        Guardianship.objects.filter(pk__in=ids).select_related("guardian", "student__person")
+    )
+    student_ids = {guardianship.student_id for guardianship in guardianships}
+    in_scope = set(
+        scope_enrolments(scope)
+        .filter(student_id__in=student_ids)
+        .order_by()
+        .values_list("student_id", flat=True)
+    )
+    if scope.is_whole_school:
+        in_scope.update(
+            scope_unenrolled(scope)
+            .filter(pk__in=student_ids)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+    return {g.pk: g for g in guardianships if g.student_id in in_scope}
+
+
+def repeated_persons(ids: set[int]) -> set[int]:
+    """Of these people, those who may stand in more than one row of a file: a parent of several
+    children, a student who is a parent too."""
+    rows = Counter(
+        Guardianship.objects.filter(guardian_id__in=ids).values_list("guardian_id", flat=True)
+    )
+    rows.update(
+        Student.objects.filter(person_id__in=ids).values_list("person_id", flat=True).distinct()
+    )
+    return {pk for pk, count in rows.items() if count > 1}
 
 
 def students_outside(scope: Scope, ids: set[int]) -> set[int]:

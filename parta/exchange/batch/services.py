@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from parta.core import audit, calendar
 from parta.exchange import policies
 from parta.exchange.batch.cells import to_cell
-from parta.exchange.batch.checks import Plan, check_workbook
+from parta.exchange.batch.checks import Plan, Writer, Writes, check_workbook
 from parta.exchange.batch.diagnostics import BatchFileError, Problem
 from parta.exchange.batch.fields import (
     GUARDIANS_SHEET,
@@ -130,7 +130,7 @@ def export_workbook(
     return count
 
 
-def _check(actor: Membership, scope: Scope, content: bytes) -> Plan:
+def _check(actor: Membership, scope: Scope, content: bytes, write: Writer | None = None) -> Plan:
     try:
         workbook = open_workbook(content)
         organization_id = scope.organization.pk
@@ -139,6 +139,7 @@ def _check(actor: Membership, scope: Scope, content: bytes) -> Plan:
             scope=scope,
             readable=readable_sections(actor, organization_id),
             writable=writable_sections(actor, organization_id),
+            write=write,
         )
     except BatchFileError as error:
         return Plan(problems=error.problems)
@@ -196,8 +197,9 @@ def _refuse(run: ImportRun, problems: list[Problem]) -> ImportRun:
 
 
 def apply_run(*, actor: Membership, run: ImportRun) -> ImportRun:
-    """«Применить»: check the kept file again (the cards may have changed meanwhile) and write
-    every change in one transaction; on any problem nothing is written and the run is refused."""
+    """«Применить»: check the kept file again (the cards may have changed meanwhile), writing
+    each chunk of rows as soon as it is checked, all in one transaction; on any problem the
+    transaction rolls back, nothing is written and the run is refused with every problem."""
     scope = run_scope(actor, run)
     if scope is None or run.organization_id != scope.organization.pk:
         raise PermissionDenied
@@ -207,34 +209,38 @@ def apply_run(*, actor: Membership, run: ImportRun) -> ImportRun:
         )
     with run.file.open("rb") as stored:
         content = stored.read()
-    plan = _check(actor, scope, content)
-    if plan.problems:
-        return _refuse(run, plan.problems)
+    applied = {"students": 0, "guardians": 0, "new_students": 0, "new_guardians": 0}
+
+    def write(writes: Writes) -> list[Student]:
+        result = update_cards_in_bulk(
+            actor=actor,
+            organization=scope.organization,
+            on=calendar.today(),
+            card_edits=writes.card_edits,
+            guardian_edits=writes.guardian_edits,
+            new_students=writes.new_students,
+            new_guardians=writes.new_guardians,
+        )
+        applied["students"] += result.updated_students
+        applied["guardians"] += result.updated_guardians
+        applied["new_students"] += len(result.created_students)
+        applied["new_guardians"] += result.created_guardianships
+        return result.created_students
+
     try:
         with transaction.atomic():
-            result = update_cards_in_bulk(
-                actor=actor,
-                organization=scope.organization,
-                on=calendar.today(),
-                card_edits=plan.card_edits,
-                guardian_edits=plan.guardian_edits,
-                new_students=plan.new_students,
-                new_guardians=plan.new_guardians,
-            )
-            run.status = ImportRun.Status.APPLIED
-            run.applied_at = timezone.now()
-            run.report = {
-                **plan.report(),
-                "applied": {
-                    "students": result.updated_students,
-                    "guardians": result.updated_guardians,
-                    "new_students": len(result.created_students),
-                    "new_guardians": result.created_guardianships,
-                },
-            }
-            run.save(update_fields=["status", "applied_at", "report"])
+            plan = _check(actor, scope, content, write)
+            if plan.problems:
+                transaction.set_rollback(True)
+            else:
+                run.status = ImportRun.Status.APPLIED
+                run.applied_at = timezone.now()
+                run.report = {**plan.report(), "applied": applied}
+                run.save(update_fields=["status", "applied_at", "report"])
     except ValidationError as error:
         code = getattr(error, "code", None) or "invalid"
         return _refuse(run, [Problem(code=code, message=" ".join(error.messages))])
+    if plan.problems:
+        return _refuse(run, plan.problems)
     run.file.delete(save=True)  # kept only until it is applied
     return run

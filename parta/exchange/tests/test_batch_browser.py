@@ -16,11 +16,6 @@ pytestmark = pytest.mark.browser
 S = STUDENTS_SHEET
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def export_class(page, tmp_path: Path, school_class) -> dict:
     page.goto(reverse("exchange:batch") + f"?school_class={school_class.pk}")
     with page.expect_download() as download:

@@ -25,11 +25,6 @@ S = STUDENTS_SHEET
 G = GUARDIANS_SHEET
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.mark.parametrize(
     ("persona", "allowed"),
     [

@@ -23,11 +23,6 @@ S = STUDENTS_SHEET
 G = GUARDIANS_SHEET
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def secretary(client, region, school):
     return region.login(client, "secretary")

@@ -99,11 +99,6 @@ def make_fixture_files() -> None:
         )
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.mark.parametrize("suffix", ["xls", "xlsx"])
 def test_committed_libreoffice_files_add_students(client, region, school, today, suffix):
     content = (FILES / f"libreoffice_new_students.{suffix}").read_bytes()

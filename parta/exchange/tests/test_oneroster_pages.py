@@ -18,11 +18,6 @@ EXCHANGERS = {"secretary", "hr", "admin"}
 OWN_SCHOOL_ONLY = "other_school_admin"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def upload(client, content: bytes):
     return client.post(
         reverse("exchange:oneroster-upload"),

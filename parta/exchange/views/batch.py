@@ -136,14 +136,18 @@ def batch_run(request: HttpRequest, run_id: int) -> HttpResponse:
     scope = services.run_scope(request.membership, run)
     if scope is None:
         raise Http404
+    changes = run.report.get("changes", [])
+    additions = run.report.get("additions", [])
     context = {
         "active_section": "manage",
         "run": run,
         "scope": scope,
         "back_url": _page_url(scope, "#import"),
         "problems": run.report.get("problems", []),
-        "changes": run.report.get("changes", []),
-        "additions": run.report.get("additions", []),
+        "changes": changes,
+        "change_count": run.report.get("change_count", len(changes)),
+        "additions": additions,
+        "addition_count": run.report.get("addition_count", len(additions)),
         "applied": run.report.get("applied"),
     }
     return render(request, "exchange/batch_run.html", context)

@@ -1,8 +1,9 @@
 """«Пакетное обновление»: many student and parent cards changed at once, from a checked file.
 
-The exchange app reads and checks the file and calls `update_cards_in_bulk` with what would
-change; this service checks the policy and the sections again, writes everything in one
-transaction through the card services, and audits every changed person with before and after.
+The exchange app reads and checks the file and calls `update_cards_in_bulk` with what a chunk of
+its rows changes, all the chunks inside one transaction of its own; this service checks the
+policy and the sections again, writes the chunk through the card services (all or nothing), and
+audits every changed person with before and after.
 """
 
 from dataclasses import dataclass, field
@@ -51,7 +52,7 @@ class GuardianEdit:
 
 @dataclass(frozen=True)
 class NewGuardian:
-    """A parent to add; `student` is None for a parent of a student added by the same batch."""
+    """A parent to add to `student` (None only while the batch is being checked)."""
 
     relation: str
     person_fields: dict[str, Any]
@@ -65,7 +66,6 @@ class NewStudent:
     person_fields: dict[str, Any]
     card_fields: dict[str, Any] = field(default_factory=dict)
     school_class: SchoolClass | None = None
-    guardians: list[NewGuardian] = field(default_factory=list)
 
 
 @dataclass
@@ -115,14 +115,13 @@ def _check_policy(
         _check_fields(set(new.person_fields) | set(new.card_fields), student_fields)
         if new.school_class is not None and new.school_class.organization_id != organization.pk:
             raise PermissionDenied
-    guardians = [*new_guardians, *(g for new in new_students for g in new.guardians)]
-    if (guardian_edits or guardians) and CardSection.GUARDIANS not in writable:
+    if (guardian_edits or new_guardians) and CardSection.GUARDIANS not in writable:
         raise PermissionDenied
     for edit in guardian_edits:
         if edit.guardianship.student.organization_id != organization.pk:
             raise PermissionDenied
         _check_fields(set(edit.person_fields), guardian_fields)
-    for guardian in guardians:
+    for guardian in new_guardians:
         if guardian.student is not None and guardian.student.organization_id != organization.pk:
             raise PermissionDenied
         _check_fields(set(guardian.person_fields), guardian_fields)
@@ -207,16 +206,7 @@ def update_cards_in_bulk(
     for edit in guardian_edits:
         result.updated_guardians += _update_guardian(actor, edit)
     for new in new_students:
-        student = _add_student(actor, organization, new, on)
-        result.created_students.append(student)
-        for guardian in new.guardians:
-            link_guardian(
-                actor=actor,
-                student=student,
-                relation=guardian.relation,
-                person_fields=guardian.person_fields,
-            )
-            result.created_guardianships += 1
+        result.created_students.append(_add_student(actor, organization, new, on))
     for guardian in new_guardians:
         link_guardian(
             actor=actor,

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "parta.students",
     "parta.journal",
     "parta.exchange",
+    "parta.dpo",
     "parta.web",
 ]
 

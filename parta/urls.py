@@ -12,6 +12,7 @@ urlpatterns = [
     path("students/", include("parta.students.urls")),
     path("journal/", include("parta.journal.urls")),
     path("exchange/", include("parta.exchange.urls")),
+    path("dpo/", include("parta.dpo.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+app_name = "dpo"
+
+urlpatterns = [
+    path("", include("parta.dpo.routes.catalogue")),
+    path("", include("parta.dpo.routes.assessments")),
+]

@@ -23,9 +23,9 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from parta.core import audit, calendar
+from parta.dpo import policies
 from parta.dpo.models import Assessment, Competency
 from parta.identity.models import Membership, Person
-from parta.orgs.models import Organization
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -70,16 +70,6 @@ def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def can_import_assessments(member: Membership) -> bool:
-    """Only ДПО staff (staff of an organisation of kind «dpo») load assessment results."""
-    return (
-        member.is_staff
-        and not member.is_archived
-        and member.organization_id is not None
-        and member.organization.kind == Organization.Kind.DPO
-    )
 
 
 # --- Reading ---------------------------------------------------------------------------------
@@ -450,7 +440,7 @@ class ImportResult:
 @transaction.atomic
 def import_assessments(*, actor: Membership, upload) -> ImportResult:
     """Load a file of assessment results: all rows, or — if any is wrong — none."""
-    if not can_import_assessments(actor):
+    if not policies.is_dpo_staff(actor):
         raise PermissionDenied
     rows = check_rows(region_id=actor.organization.region_id, rows=read_file(upload))
     existing = {

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from parta.dpo import policies as dpo_policies
 from parta.exchange.policies import can_exchange
 from parta.identity.models import DerivedRole, Membership, OrgRole
 from parta.identity.policies import Action, can
@@ -98,6 +99,8 @@ def sections(member: Membership) -> list[Section]:
         result.extend(_school_sections(member))
     if can_view_any_reports(member):
         result.append(Section("reports", _("Reports"), reverse("web:reports")))
+    if member.organization_id and dpo_policies.is_listener(member):
+        result.append(Section("dpo", _("Professional development"), reverse("dpo:dashboard")))
     if member.organization_id and member.active_role in UPCOMING_SECTIONS["resources"][1]:
         result.append(
             Section(

@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from parta.dpo.assessments import COLUMNS, can_import_assessments, import_assessments
+from parta.dpo import policies
+from parta.dpo.assessments import COLUMNS, import_assessments
 from parta.dpo.views.access import listener
 
 
@@ -30,7 +31,7 @@ def _problems(error: ValidationError) -> list[dict]:
 def import_file(request: HttpRequest) -> HttpResponse:
     """«Загрузить результаты оценки»: the whole file is written, or nothing and every problem."""
     member = listener(request)
-    if not can_import_assessments(member):
+    if not policies.is_dpo_staff(member):
         raise Http404
     form = AssessmentFileForm(request.POST or None, request.FILES or None)
     problems: list[dict] = []

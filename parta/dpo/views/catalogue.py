@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from parta.dpo.assessments import can_import_assessments
+from parta.dpo import policies
 from parta.dpo.models import Programme
 from parta.dpo.selectors import catalogue as selectors
 from parta.dpo.views.access import listener
@@ -42,7 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "active_section": SECTION,
         "deficits": selectors.deficits(member.person_id),
         "profile": selectors.listener_profile(member),
-        "can_import": can_import_assessments(member),
+        "can_import": policies.is_dpo_staff(member),
     }
     return render(request, "dpo/dashboard.html", context)
 

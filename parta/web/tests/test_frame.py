@@ -113,14 +113,18 @@ def test_header_shows_cabinet_role_and_person(client, region):
 @pytest.mark.parametrize(
     ("persona", "shown", "hidden"),
     [
-        ("teacher", ["Journal"], ["Management", "Reports"]),
+        ("teacher", ["Journal", "Professional development"], ["Management", "Reports"]),
         ("admin", ["Management", "Reports"], []),
         ("director", ["Management", "Reports"], ["Teaching"]),
         ("hr", ["Management"], ["Reports", "Teaching"]),
         ("medical", ["Management"], ["Reports", "Journal"]),
         ("psychologist", ["Management"], ["Reports", "Journal"]),
         ("tech_staff", [], ["Management", "Reports"]),
-        ("municipal_operator", ["Reports", "Organisations"], ["Management"]),
+        (
+            "municipal_operator",
+            ["Reports", "Organisations"],
+            ["Management", "Professional development"],
+        ),
         ("municipal_admin", ["Management", "Reports", "Organisations"], ["Journal"]),
         ("events_coordinator", ["Organisations"], ["Reports", "Management"]),
     ],

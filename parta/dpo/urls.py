@@ -5,4 +5,5 @@ app_name = "dpo"
 urlpatterns = [
     path("", include("parta.dpo.routes.catalogue")),
     path("", include("parta.dpo.routes.assessments")),
+    path("", include("parta.dpo.routes.applications")),
 ]

@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from parta.core import calendar
+from parta.core.spreadsheets import xlsx_response
 from parta.journal import exports
 from parta.journal.forms.reports import FillingForm, ResultsForm, RiskForm
 from parta.journal.selectors import reports as selectors
@@ -97,7 +98,7 @@ def results(request: HttpRequest, org_id: int | None = None) -> HttpResponse:
                 "term": term.name,
             }
             fallback = f"results-{school_class.pk}-{term.number}.xlsx"
-            return exports.xlsx_response(sheet, filename=filename, fallback=fallback)
+            return xlsx_response(sheet, filename=filename, fallback=fallback)
     context = _context(request, scope, form=form, report=report)
     return render(request, "journal/report_results.html", context)
 
@@ -132,7 +133,7 @@ def risk(request: HttpRequest, org_id: int | None = None) -> HttpResponse:
                 "term": report.term.name,
             }
             fallback = f"risk-{chosen.pk if chosen else 'school'}-{report.term.number}.xlsx"
-            return exports.xlsx_response(sheet, filename=filename, fallback=fallback)
+            return xlsx_response(sheet, filename=filename, fallback=fallback)
     context = _context(request, scope, form=form, report=report)
     return render(request, "journal/report_risk.html", context)
 
@@ -169,7 +170,7 @@ def filling(request: HttpRequest, org_id: int | None = None) -> HttpResponse:
                 "to": report.ends_on.strftime("%d.%m.%Y"),
             }
             fallback = f"filling-{report.starts_on:%Y%m%d}-{report.ends_on:%Y%m%d}.xlsx"
-            return exports.xlsx_response(sheet, filename=filename, fallback=fallback)
+            return xlsx_response(sheet, filename=filename, fallback=fallback)
         for row in report.rows:
             row.journal_links = [(journal, _journal_url(journal.pk)) for journal in row.journals]
     context = _context(request, scope, form=form, report=report)

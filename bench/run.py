@@ -352,6 +352,10 @@ def run(scale: str, count: int, staff: int, schools: int) -> dict:
     )
     journal, journal_facts = journal_measurements(scale, count, schools)
     measurements.extend(journal)
+    from dpo import dpo_measurements
+
+    dpo_results, dpo_facts = dpo_measurements(count)
+    measurements.extend(dpo_results)
     from exchange import exchange_measurements
 
     batch_update = exchange_measurements([1_000, 10_000])
@@ -376,6 +380,7 @@ def run(scale: str, count: int, staff: int, schools: int) -> dict:
         "seed_reused": reused,
         "school": {"id": school.pk, "name": str(school), "staff": school_staff},
         "journal": journal_facts,
+        "dpo": dpo_facts,
         "measurements": [asdict(item) for item in measurements],
         "batch_update": [asdict(item) for item in batch_update],
     }
@@ -394,6 +399,8 @@ def markdown(results: dict) -> str:
         f"{results['journal']['absences']} absences; grid of {results['journal']['class']} "
         f"({results['journal']['class_students']} students × {results['journal']['grid_lessons']} "
         f"lessons).",
+        f"ДПО: {results['dpo']['programmes']} programmes, {results['dpo']['applications']} "
+        f"applications of a campaign; target under {results['dpo']['target_ms']:g} ms.",
         "",
         "| what | path | median, ms | p95, ms | SQL queries | note |",
         "|---|---|---:|---:|---:|---|",

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -94,9 +95,10 @@ def _check(
     return None
 
 
-def _notify(person: Person, text: str) -> None:
-    """An in-app notice, and an e-mail once the change is committed."""
-    Notification.objects.create(person=person, text=text)
+def _notify(person: Person, text: str, application: Application) -> None:
+    """An in-app notice linking to the application, and an e-mail once the change is committed."""
+    url = reverse("dpo:application", args=[application.pk])
+    Notification.objects.create(person=person, text=text, url=url)
     if person.email:
         subject = _("Professional development")
         transaction.on_commit(
@@ -141,7 +143,7 @@ def _change(
         organization_id=application.organization_id,
     )
     if kind != ActorKind.APPLICANT:
-        _notify(application.applicant.person, _status_text(application))
+        _notify(application.applicant.person, _status_text(application), application)
     return application
 
 
@@ -277,6 +279,7 @@ def apply(*, actor: Membership, cohort: Cohort) -> Application:
                 "name": actor.person.full_name,
                 "programme": cohort.programme.title,
             },
+            application,
         )
     return application
 
@@ -358,5 +361,6 @@ def add_comment(*, actor: Membership, application: Application, text: str) -> Co
             application.applicant.person,
             _("New comment on application № %(number)s: %(text)s")
             % {"number": application.pk, "text": comment.text[:300]},
+            application,
         )
     return comment

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("parta.dpo.routes.catalogue")),
     path("", include("parta.dpo.routes.assessments")),
     path("", include("parta.dpo.routes.applications")),
+    path("", include("parta.dpo.routes.notifications")),
 ]

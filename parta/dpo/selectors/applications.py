@@ -52,7 +52,7 @@ def applications(
         queryset = queryset.filter(status=status)
     queryset = queryset.select_related(
         "cohort__programme", "organization", "applicant__person"
-    ).order_by("-created_at", "-id")
+    ).order_by("-pk")  # newest first: ids follow the order of creation
     cohorts = cohort_places(member) if mode == REGION else []
     return ApplicationList(
         mode=mode, page=Paginator(queryset, PAGE_SIZE).get_page(page), cohorts=cohorts

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from parta.dpo import policies
 from parta.dpo.models import Programme
 from parta.dpo.selectors import catalogue as selectors
+from parta.dpo.selectors import notifications, roles
 from parta.dpo.views.access import listener
 
 SECTION = "dpo"
@@ -43,6 +44,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "deficits": selectors.deficits(member.person_id),
         "profile": selectors.listener_profile(member),
         "can_import": policies.is_dpo_staff(member),
+        "role": roles.role_notice(member),
+        "unread_notifications": notifications.unread_count(member.person_id),
     }
     return render(request, "dpo/dashboard.html", context)
 

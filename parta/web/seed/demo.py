@@ -24,7 +24,7 @@ from parta.identity.models import AuthorityRole, Membership, OrgRole
 from parta.identity.services.directors import set_director
 from parta.identity.services.staff import add_staff_member, import_staff_member, update_staff_member
 from parta.orgs.models import Authority, Municipality, Organization, Region, Subject
-from parta.web.seed import catalogue, demo_school, numbers
+from parta.web.seed import catalogue, demo_dpo, demo_school, numbers
 from parta.web.seed.logins import LoginRow, login_rows, region_memberships
 
 DEMO_CODE = "00"
@@ -96,7 +96,7 @@ SECOND_JOB = ("sch1.math", "school2", "sch2.admin")
 
 #: Parts of the demo beyond the staff (classes, students, marks); each one gets the region after
 #: the staff exist, inside the same transaction.
-PARTS: list[Callable[[Region], None]] = [demo_school.add_school_years]
+PARTS: list[Callable[[Region], None]] = [demo_school.add_school_years, demo_dpo.add_dpo]
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,15 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from parta.core.models import AuditEntry
+from parta.dpo import policies as dpo_policies
+from parta.dpo.models import Application
+from parta.dpo.selectors.catalogue import recommended_programmes
 from parta.identity.models import Account, Membership, MembershipRole, OrgRole, Person
 from parta.identity.selectors import people as people_selectors
 from parta.identity.validators import validate_snils
 from parta.orgs.models import Authority, Municipality, Organization, Region, Subject
 from parta.orgs.validators import validate_inn, validate_ogrn
-from parta.web.seed import catalogue, demo, demo_school, names, numbers
+from parta.web.seed import catalogue, demo, demo_dpo, demo_school, names, numbers
 from parta.web.seed.scale import ScaleSpec, build_region, top_up_staff
 
 TINY = ScaleSpec(
@@ -106,7 +109,7 @@ def test_demo_seed_twice_changes_nothing(db):
     assert table_counts() == counts
     assert first_output.splitlines()[2:] == second_output.splitlines()[2:]
     assert counts["Region"] == 1
-    assert counts["Organization"] == 5
+    assert counts["Organization"] == 6
     assert counts["Subject"] >= 25
 
 
@@ -154,7 +157,7 @@ def test_every_demo_login_authenticates_with_the_demo_password(db):
     seed()
     request = RequestFactory().post("/login/")
     logins = list(Account.objects.values_list("login", flat=True))
-    assert len(logins) == len(demo.PEOPLE) + len(demo_school.DIARY_LOGINS)
+    assert len(logins) == len(demo.PEOPLE) + len(demo_school.DIARY_LOGINS) + len(demo_dpo.LOGINS)
     for login in logins:
         assert authenticate(request, username=login, password=settings.PARTA_DEMO_PASSWORD)
 
@@ -273,3 +276,16 @@ def test_top_up_adds_teachers_up_to_the_total(db):
     assert_numbers_valid()
     logins = list(Account.objects.values_list("login", flat=True))
     assert len(logins) == len(set(logins))
+
+
+def test_demo_has_a_dpo_campaign_in_every_status(db):
+    seed()
+    assert set(Application.objects.values_list("status", flat=True)) == set(
+        Application.Status.values
+    )
+    staff = Membership.objects.get(person__account__login=demo_dpo.STAFF_LOGIN)
+    assert dpo_policies.is_dpo_staff(staff)
+    teacher = Membership.objects.get(person__account__login="sch1.teacher")
+    best = recommended_programmes(teacher).items[0].programme
+    assert [cohort.is_preliminary for cohort in best.open_cohorts] == [True, False]
+    assert not Application.objects.filter(applicant=teacher, cohort__programme=best).exists()

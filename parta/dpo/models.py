@@ -7,6 +7,7 @@ organisation of kind `dpo`. Nothing about a person is copied here.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parta.identity.models import Membership, Person
 from parta.orgs.models import Organization, Subject
@@ -128,7 +129,7 @@ class Application(models.Model):
         NEW = "new", _("Not processed")
         APPROVED = "approved_by_head", _("Confirmed by the head of the organisation")
         ENROLLED = "enrolled", _("Included in the group")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("application status", "Cancelled")
 
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="applications")
     applicant = models.ForeignKey(

@@ -67,26 +67,16 @@ def _organization(region, municipality, authority, kind: str, name: str):  # noq
 def _build_campaign() -> None:
     """The ДПО organisation, its catalogue, the schools' teachers and their applications."""
     from django.db import transaction
+    from run import bench_place
 
     from parta.core import calendar
     from parta.dpo.models import Application, Assessment, Cohort, Competency, Programme
     from parta.identity.models import Membership, Person
-    from parta.orgs.models import Authority, Municipality, Organization, Region, Subject
+    from parta.orgs.models import Organization, Subject
 
     today = calendar.today()
     with transaction.atomic():
-        region = Region.objects.first() or Region.objects.create(name="Регион", code="bench")
-        municipality = Municipality.objects.filter(region=region).first() or (
-            Municipality.objects.create(region=region, name="Район")
-        )
-        authority = Authority.objects.filter(region=region).first() or Authority.objects.create(
-            region=region,
-            municipality=municipality,
-            level=Authority.Level.MUNICIPALITY,
-            short_name="УО",
-            full_name="Управление образования",
-        )
-        place = (region, municipality, authority)
+        place = bench_place()
         provider = _organization(*place, Organization.Kind.DPO, PROVIDER)
         _staff(provider, "bench.dpo.staff", "Методист", "Методист")
         subjects = [Subject.objects.get_or_create(name=name)[0] for name in SUBJECTS]

@@ -60,12 +60,13 @@ def _peak_mb(run: Callable[[], Any]) -> float:
 def ensure_school(size: int):  # noqa: ANN201
     """«Бенчмарк: N учеников»: one year, classes of 25, each student with a parent; made once."""
     from django.db import transaction
+    from run import bench_place
 
     from parta.core import calendar
     from parta.core.audit import SystemActor
     from parta.identity.models import Membership, OrgRole, Person
     from parta.identity.services.staff import add_staff_member
-    from parta.orgs.models import Authority, Municipality, Organization, Region
+    from parta.orgs.models import Organization
     from parta.school.models import AcademicYear, SchoolClass, StudyGroup
     from parta.students.models import ClassEnrolment, Guardianship, Student
 
@@ -74,17 +75,7 @@ def ensure_school(size: int):  # noqa: ANN201
     if school is not None:
         return school, Membership.objects.get(organization=school, kind="staff")
     with transaction.atomic():
-        region = Region.objects.first() or Region.objects.create(name="Регион", code="bench")
-        municipality = Municipality.objects.filter(region=region).first() or (
-            Municipality.objects.create(region=region, name="Район")
-        )
-        authority = Authority.objects.filter(region=region).first() or Authority.objects.create(
-            region=region,
-            municipality=municipality,
-            level=Authority.Level.MUNICIPALITY,
-            short_name="УО",
-            full_name="Управление образования",
-        )
+        region, municipality, authority = bench_place()
         school = Organization.objects.create(
             region=region,
             municipality=municipality,

@@ -186,6 +186,25 @@ def ministry_admin(scale: str):  # noqa: ANN201
     )
 
 
+def bench_place():  # noqa: ANN201
+    """The region, a municipality and its education authority that benchmark-only
+    organisations belong to: the database's own, or new ones in an empty database."""
+    from parta.orgs.models import Authority, Municipality, Region
+
+    region = Region.objects.first() or Region.objects.create(name="Регион", code="bench")
+    municipality = Municipality.objects.filter(region=region).first() or (
+        Municipality.objects.create(region=region, name="Район")
+    )
+    authority = Authority.objects.filter(region=region).first() or Authority.objects.create(
+        region=region,
+        municipality=municipality,
+        level=Authority.Level.MUNICIPALITY,
+        short_name="УО",
+        full_name="Управление образования",
+    )
+    return region, municipality, authority
+
+
 def signed_in_client(admin):  # noqa: ANN001, ANN201
     """A test client signed in as the administrator, in the school's cabinet (as personas.login)."""
     from django.test import Client

@@ -153,6 +153,12 @@ class FileRow:
     def text(self, key: str) -> str:
         return _text(self.cells.get(key))
 
+    def problem(self, key: str, message: str, code: str) -> ValidationError:
+        """A problem of this row's cell in the column `key`."""
+        return problem(
+            message, code, row=self.line, column=str(COLUMNS[key]), value=self.cells.get(key)
+        )
+
 
 def read_file(upload) -> list[FileRow]:
     """The non-empty rows of an assessment file under its header; a ValidationError listing the
@@ -283,25 +289,18 @@ class _People:
 
     def find(self, row: FileRow, errors: list[ValidationError]) -> Person | None:
         name = _normalized(row.text("full_name"))
-        column_name = str(COLUMNS["full_name"])
         if not name:
-            errors.append(
-                problem(
-                    _("The full name is empty."), "unknown_person", row=row.line, column=column_name
-                )
-            )
+            errors.append(row.problem("full_name", _("The full name is empty."), "unknown_person"))
             return None
         snils_text = row.text("snils")
         if snils_text:
             person = self.by_snils.get(_snils_digits(snils_text))
             if person is None or _normalized(person.full_name) != name:
                 errors.append(
-                    problem(
+                    row.problem(
+                        "snils",
                         _("No employee of the region has this full name and SNILS."),
                         "unknown_person",
-                        row=row.line,
-                        column=str(COLUMNS["snils"]),
-                        value=snils_text,
                     )
                 )
                 return None
@@ -309,35 +308,29 @@ class _People:
         birth_date = parse_date(row.cells.get("birth_date"))
         if birth_date is None:
             errors.append(
-                problem(
+                row.problem(
+                    "birth_date",
                     _("Enter the date of birth as DD.MM.YYYY (or the SNILS)."),
                     "bad_date",
-                    row=row.line,
-                    column=str(COLUMNS["birth_date"]),
-                    value=row.cells.get("birth_date"),
                 )
             )
             return None
         matches = self.by_name.get((name, birth_date), [])
         if len(matches) > 1:
             errors.append(
-                problem(
+                row.problem(
+                    "full_name",
                     _("Several employees have this full name and date of birth: add the SNILS."),
                     "ambiguous_person",
-                    row=row.line,
-                    column=column_name,
-                    value=row.text("full_name"),
                 )
             )
             return None
         if not matches:
             errors.append(
-                problem(
+                row.problem(
+                    "full_name",
                     _("No employee of the region has this full name and date of birth."),
                     "unknown_person",
-                    row=row.line,
-                    column=column_name,
-                    value=row.text("full_name"),
                 )
             )
             return None
@@ -360,45 +353,25 @@ def check_rows(*, region_id: int, rows: list[FileRow]) -> list[CheckedRow]:
         competency_id = competencies.get(_normalized(row.text("competency")))
         if competency_id is None:
             errors.append(
-                problem(
-                    _("There is no competency with this code."),
-                    "unknown_competency",
-                    row=row.line,
-                    column=str(COLUMNS["competency"]),
-                    value=row.text("competency"),
+                row.problem(
+                    "competency", _("There is no competency with this code."), "unknown_competency"
                 )
             )
         score = parse_score(row.cells["score"]) if row.text("score") else None
         if row.text("score") and score is None:
             errors.append(
-                problem(
-                    _("The score must be a number from 0 to 999.99."),
-                    "bad_score",
-                    row=row.line,
-                    column=str(COLUMNS["score"]),
-                    value=row.cells["score"],
-                )
+                row.problem("score", _("The score must be a number from 0 to 999.99."), "bad_score")
             )
         is_deficit = parse_yes_no(row.cells["deficit"])
         if is_deficit is None:
-            errors.append(
-                problem(
-                    _("Write «да» or «нет»."),
-                    "bad_yes_no",
-                    row=row.line,
-                    column=str(COLUMNS["deficit"]),
-                    value=row.cells["deficit"],
-                )
-            )
+            errors.append(row.problem("deficit", _("Write «да» or «нет»."), "bad_yes_no"))
         assessed_on = parse_date(row.cells["assessed_on"])
         if assessed_on is None or assessed_on > today:
             errors.append(
-                problem(
+                row.problem(
+                    "assessed_on",
                     _("Enter the assessment date as DD.MM.YYYY, not later than today."),
                     "bad_date",
-                    row=row.line,
-                    column=str(COLUMNS["assessed_on"]),
-                    value=row.cells["assessed_on"],
                 )
             )
         if len(errors) > found_errors:
@@ -412,12 +385,10 @@ def check_rows(*, region_id: int, rows: list[FileRow]) -> list[CheckedRow]:
         )
         if result.key in checked:
             errors.append(
-                problem(
+                row.problem(
+                    "competency",
                     _("The file already has a result of this person for this competency and date."),
                     "duplicate_row",
-                    row=row.line,
-                    column=str(COLUMNS["competency"]),
-                    value=row.text("competency"),
                 )
             )
             continue

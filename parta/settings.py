@@ -178,6 +178,25 @@ STORAGES = {
     },
 }
 
+# Notices of ДПО applications go out by e-mail. The demo writes each message as a file under
+# var/mail/; a deployment sets PARTA_EMAIL_BACKEND=smtp and its server. The timeout bounds how
+# long a request waits for a slow server after its change is committed.
+EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}
+EMAIL_BACKEND = EMAIL_BACKENDS[env_str("PARTA_EMAIL_BACKEND", "file" if DEBUG else "smtp")]
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = env_str("PARTA_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("PARTA_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("PARTA_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("PARTA_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("PARTA_EMAIL_TLS", False)
+EMAIL_USE_SSL = env_bool("PARTA_EMAIL_SSL", False)
+EMAIL_TIMEOUT = env_int("PARTA_EMAIL_TIMEOUT_SECONDS", 10)
+DEFAULT_FROM_EMAIL = env_str("PARTA_EMAIL_FROM", "parta <noreply@localhost>")
+
 PARTA_DEMO_PASSWORD = env_str("PARTA_DEMO_PASSWORD", "parta-demo")
 PARTA_STAFF_PAGE_SIZE = env_int("PARTA_STAFF_PAGE_SIZE", 50)
 

@@ -1,5 +1,6 @@
 """«Уведомления»: services leave a notice linking to the application; the page lists the person's
-notices newest first, paged, unread marked; «Отметить все прочитанными»; the dashboard's count."""
+notices newest first, paged, unread marked; opening a notice reads it; «Отметить все прочитанными»;
+the dashboard's count."""
 
 import pytest
 from django.db import connection
@@ -54,8 +55,43 @@ def test_page_lists_own_notices_newest_first_with_unread_marked(client, campaign
     )
     assert f'data-testid="notification-{newer.pk}" data-unread="1"' in page
     assert f'data-testid="notification-{older.pk}" data-unread="0"' in page
-    assert f'href="{reverse("dpo:application", args=[application.pk])}"' in page
+    assert f'href="{reverse("dpo:notification-open", args=[newer.pk])}"' in page
     assert others and all(f'notification-{notice.pk}"' not in page for notice in others)
+
+
+def test_opening_a_notice_marks_it_read_and_opens_its_page(client, campaign):
+    application = campaign.application_in(Status.APPROVED)
+    (first,) = notices_of(campaign.member("teacher"))
+    services.add_comment(actor=campaign.member("director"), application=application, text="Ок")
+    campaign.region.login(client, "teacher")
+    response = client.get(reverse("dpo:notification-open", args=[first.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dpo:application", args=[application.pk])
+    first_again, second = notices_of(campaign.member("teacher"))
+    assert first_again.read_at is not None and second.read_at is None
+    read_at = first_again.read_at
+    client.get(reverse("dpo:notification-open", args=[first.pk]))
+    first_again.refresh_from_db()
+    assert first_again.read_at == read_at
+
+
+def test_another_persons_notice_cannot_be_opened_or_read(client, campaign):
+    campaign.apply("teacher")
+    [to_director] = notices_of(campaign.member("director"))
+    campaign.region.login(client, "teacher")
+    response = client.get(reverse("dpo:notification-open", args=[to_director.pk]))
+    assert response.status_code == 404
+    to_director.refresh_from_db()
+    assert to_director.read_at is None
+
+
+def test_a_notice_with_an_outside_link_opens_the_notifications(client, campaign):
+    member = campaign.region.login(client, "teacher")
+    notice = Notification.objects.create(
+        person_id=member.person_id, text="Внешняя", url="https://evil.example/"
+    )
+    response = client.get(reverse("dpo:notification-open", args=[notice.pk]))
+    assert response["Location"] == reverse("dpo:notifications")
 
 
 def test_a_notice_without_url_has_no_link(client, campaign):

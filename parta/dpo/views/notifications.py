@@ -1,10 +1,13 @@
-"""«Уведомления»: the person's in-app notices, newest first, and «Отметить все прочитанными»."""
+"""«Уведомления»: the person's in-app notices, newest first, each read when its link is opened,
+and «Отметить все прочитанными»."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from parta.dpo.notifications import mark_all_read
+from parta.dpo.models import Notification
+from parta.dpo.notifications import mark_all_read, open_notification
 from parta.dpo.selectors import notifications as selectors
 from parta.dpo.views.access import listener
 
@@ -27,4 +30,16 @@ def notifications(request: HttpRequest) -> HttpResponse:
 def read_all(request: HttpRequest) -> HttpResponse:
     member = listener(request)
     mark_all_read(person=member.person)
+    return redirect("dpo:notifications")
+
+
+def open_notice(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """A notice's link: it is read now, and the page it names opens."""
+    member = listener(request)
+    try:
+        notice = open_notification(person=member.person, notification_id=notification_id)
+    except Notification.DoesNotExist as error:
+        raise Http404 from error
+    if notice.url and url_has_allowed_host_and_scheme(notice.url, allowed_hosts=None):
+        return redirect(notice.url)
     return redirect("dpo:notifications")

@@ -10,6 +10,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "dpo.application_cancelled": _("Application cancelled"),
     "dpo.comment_added": _("Comment added to an application"),
     "dpo.assessments_imported": _("Competency assessment results imported"),
+    "dpo.reminders_sent": _("Campaign reminders sent"),
 }
 
 FIELD_LABELS: dict[str, Promise] = {
@@ -19,4 +20,6 @@ FIELD_LABELS: dict[str, Promise] = {
     "cancelled_by": _("Cancelled by"),
     "cancelled_at": _("Cancelled at"),
     "comment": _("Comment"),
+    "directors": _("Directors reminded"),
+    "teachers": _("Teachers reminded"),
 }

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parta.identity.models import Membership, Person
-from parta.orgs.models import Organization, Subject
+from parta.orgs.models import Organization, Region, Subject
 
 
 class Competency(models.Model):
@@ -221,3 +221,25 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Reminder(models.Model):
+    """«Напомнить»: ДПО staff reminded those who have not acted in a campaign (the groups sharing
+    the deadlines): the directors with unconfirmed applications and the assessed teachers with
+    deficits who have not applied."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    applications_close_on = models.DateField(_("applications until"))
+    approvals_close_on = models.DateField(_("director confirms until"))
+    sent_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    directors = models.PositiveIntegerField(_("directors reminded"))
+    teachers = models.PositiveIntegerField(_("teachers reminded"))
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.region}: {self.sent_at:%d.%m.%Y}"

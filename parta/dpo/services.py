@@ -11,17 +11,25 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from parta.core import audit, calendar
 from parta.dpo import policies
-from parta.dpo.models import Application, ApplicationEvent, Cohort, Comment, Notification
+from parta.dpo.models import (
+    Application,
+    ApplicationEvent,
+    Cohort,
+    Comment,
+    Notification,
+    Reminder,
+)
+from parta.dpo.selectors import control
 from parta.dpo.states import Action, ActorKind, Status, refusal_code, transition
 from parta.identity.models import Membership, Person
 
@@ -95,15 +103,22 @@ def _check(
     return None
 
 
+def _notify_all(notices: list[tuple[Person, str, str]]) -> None:
+    """In-app notices (person, text, link), and their e-mails once the change is committed."""
+    Notification.objects.bulk_create(
+        [Notification(person=person, text=text, url=url) for person, text, url in notices]
+    )
+    subject = _("Professional development")
+    mails = [
+        (subject, text, None, [person.email]) for person, text, _url in notices if person.email
+    ]
+    if mails:
+        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+
+
 def _notify(person: Person, text: str, application: Application) -> None:
-    """An in-app notice linking to the application, and an e-mail once the change is committed."""
-    url = reverse("dpo:application", args=[application.pk])
-    Notification.objects.create(person=person, text=text, url=url)
-    if person.email:
-        subject = _("Professional development")
-        transaction.on_commit(
-            lambda: send_mail(subject, text, None, [person.email], fail_silently=True)
-        )
+    """A notice linking to the application."""
+    _notify_all([(person, text, reverse("dpo:application", args=[application.pk]))])
 
 
 def _status_text(application: Application) -> str:
@@ -364,3 +379,65 @@ def add_comment(*, actor: Membership, application: Application, text: str) -> Co
             application,
         )
     return comment
+
+
+@transaction.atomic
+def send_reminders(*, actor: Membership, campaign: control.Campaign) -> Reminder:
+    """«Напомнить»: a notice to every director with unconfirmed applications while directors may
+    still confirm, and to every assessed teacher with deficits who has not applied while teachers
+    may still apply."""
+    if not policies.is_dpo_staff(actor):
+        raise PermissionDenied
+    if not campaign.approvals_open:
+        raise ValidationError(
+            _("The campaign is over: applications could be confirmed until %(date)s.")
+            % {"date": _day(campaign.approvals_close_on)},
+            code="campaign_over",
+        )
+    notices: list[tuple[Person, str, str]] = []
+    schools = [
+        school
+        for school in control.all_pending_schools(actor, campaign)
+        if school.director is not None
+    ]
+    pending_url = reverse("dpo:applications") + f"?status={Status.NEW}"
+    for school in schools:
+        text = ngettext(
+            "Reminder: %(count)s application for professional development awaits your "
+            "confirmation until %(date)s.",
+            "Reminder: %(count)s applications for professional development await your "
+            "confirmation until %(date)s.",
+            school.pending,
+        ) % {"count": school.pending, "date": _day(campaign.approvals_close_on)}
+        notices.append((school.director.person, text, pending_url))
+    teachers: dict[int, Person] = {}
+    if campaign.applications_open:
+        for membership in control.all_pending_teachers(actor, campaign):
+            teachers.setdefault(membership.person_id, membership.person)
+    apply_text = _(
+        "Reminder: choose a professional development programme recommended to you and apply "
+        "until %(date)s."
+    ) % {"date": _day(campaign.applications_close_on)}
+    recommendations_url = reverse("dpo:recommendations")
+    notices += [(person, apply_text, recommendations_url) for person in teachers.values()]
+    if not notices:
+        raise ValidationError(
+            _("Nobody to remind: every director and teacher of the campaign has acted."),
+            code="nobody_to_remind",
+        )
+    _notify_all(notices)
+    reminder = Reminder.objects.create(
+        region_id=actor.organization.region_id,
+        applications_close_on=campaign.applications_close_on,
+        approvals_close_on=campaign.approvals_close_on,
+        sent_by=actor,
+        directors=len(schools),
+        teachers=len(teachers),
+    )
+    audit.record(
+        actor=actor,
+        action="dpo.reminders_sent",
+        target=reminder,
+        after={"directors": reminder.directors, "teachers": reminder.teachers},
+    )
+    return reminder

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("parta.dpo.routes.assessments")),
     path("", include("parta.dpo.routes.applications")),
     path("", include("parta.dpo.routes.notifications")),
+    path("", include("parta.dpo.routes.control")),
 ]

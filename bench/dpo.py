@@ -1,15 +1,18 @@
-"""Benchmarks of «Организация ДПО»: a teacher's recommended programmes and the ДПО staff's list
-of a campaign's 20,000 applications (page 1 and a middle page); median ms and SQL queries.
+"""Benchmarks of «Организация ДПО»: a teacher's recommended programmes, the ДПО staff's list of
+a campaign's 20,000 applications (page 1 and a middle page) and «Контроль кампании» (schools
+whose director has not confirmed, assessed teachers who have not applied); median ms and SQL
+queries.
 
 The campaign is made once with bulk inserts and reused: a ДПО organisation with its methodologist,
-10 competencies, 50 programmes, each with a group «Предварительная запись» open today, 20 schools
-of 100 teachers each applying to 10 groups, and one teacher with assessment results.
+10 competencies, 50 programmes, each with a group «Предварительная запись» open today, 2,000
+teachers each applying to 10 groups (on the region dataset its own schools' staff, elsewhere new
+schools of 100 teachers), 5,000 more of the region's staff assessed with a deficit who have not
+applied, and one teacher with assessment results.
 
-Alone, against its own database (never the one another benchmark may be using):
+On the region dataset that `bench/run.py` builds (`make bench` does this), or alone against a
+database of its own:
 
-    python bench/dpo.py [-n 30] [--db var/bench/dpo.sqlite3]
-
-`bench/run.py` calls `dpo_measurements` on its own benchmark database.
+    python bench/dpo.py [-n 30] [--db var/bench/region.sqlite3]
 """
 
 import argparse
@@ -27,8 +30,9 @@ TARGET_MS = 100.0
 PROVIDER = "Бенчмарк: ИРО"
 PROGRAMMES = 50
 COMPETENCIES = 10
-SCHOOLS = 20
+APPLICANTS = 2_000
 TEACHERS_PER_SCHOOL = 100
+ASSESSED_NOT_APPLIED = 5_000
 GROUPS_PER_TEACHER = 10
 SUBJECTS = ["Математика", "Русский язык", "Физика", "История", "Биология"]
 
@@ -64,6 +68,70 @@ def _organization(region, municipality, authority, kind: str, name: str):  # noq
     )
 
 
+def _applicants(place) -> list:  # noqa: ANN001
+    """APPLICANTS staff memberships: the region dataset's own teachers where it has them, the
+    rest in new schools of 100 teachers."""
+    from parta.identity.models import Membership, Person
+    from parta.orgs.models import Organization
+
+    region = place[0]
+    members = list(
+        Membership.objects.filter(
+            kind=Membership.Kind.STAFF,
+            is_archived=False,
+            organization__region=region,
+            organization__kind=Organization.Kind.SCHOOL,
+        ).order_by("pk")[:APPLICANTS]
+    )
+    missing = APPLICANTS - len(members)
+    schools = [
+        _organization(*place, Organization.Kind.SCHOOL, f"Бенчмарк: ДПО школа {number}")
+        for number in range(1, (missing + TEACHERS_PER_SCHOOL - 1) // TEACHERS_PER_SCHOOL + 1)
+    ]
+    people = Person.objects.bulk_create(
+        [
+            Person(
+                last_name=f"Педагог{number}",
+                first_name="Анна",
+                middle_name="Сергеевна",
+                birth_date=date(1970 + number % 30, 1 + number % 12, 1 + number % 28),
+            )
+            for number in range(missing)
+        ],
+        batch_size=1000,
+    )
+    return members + Membership.objects.bulk_create(
+        [
+            Membership(
+                person=person,
+                organization=schools[number // TEACHERS_PER_SCHOOL],
+                kind=Membership.Kind.STAFF,
+                position="Учитель",
+            )
+            for number, person in enumerate(people)
+        ],
+        batch_size=1000,
+    )
+
+
+def _assessed_without_application(place, applicants: list) -> list:  # noqa: ANN001
+    """ASSESSED_NOT_APPLIED other staff of the region's schools: assessed, with a deficit, and
+    no application yet (the «Контроль кампании» list); as many as the region has."""
+    from parta.identity.models import Membership
+    from parta.orgs.models import Organization
+
+    return list(
+        Membership.objects.filter(
+            kind=Membership.Kind.STAFF,
+            is_archived=False,
+            organization__region=place[0],
+            organization__kind=Organization.Kind.SCHOOL,
+        )
+        .exclude(pk__in=[member.pk for member in applicants])
+        .order_by("pk")[:ASSESSED_NOT_APPLIED]
+    )
+
+
 def _build_campaign() -> None:
     """The ДПО organisation, its catalogue, the schools' teachers and their applications."""
     from django.db import transaction
@@ -71,7 +139,6 @@ def _build_campaign() -> None:
 
     from parta.core import calendar
     from parta.dpo.models import Application, Assessment, Cohort, Competency, Programme
-    from parta.identity.models import Membership, Person
     from parta.orgs.models import Organization, Subject
 
     today = calendar.today()
@@ -154,33 +221,19 @@ def _build_campaign() -> None:
                 )
             ]
         )
-        schools = [
-            _organization(*place, Organization.Kind.SCHOOL, f"Бенчмарк: ДПО школа {number}")
-            for number in range(1, SCHOOLS + 1)
-        ]
-        people = Person.objects.bulk_create(
+        members = _applicants(place)
+        Assessment.objects.bulk_create(
             [
-                Person(
-                    last_name=f"Педагог{number}",
-                    first_name="Анна",
-                    middle_name="Сергеевна",
-                    birth_date=date(1970 + number % 30, 1 + number % 12, 1 + number % 28),
+                Assessment(
+                    person_id=member.person_id,
+                    competency=competencies[number % COMPETENCIES],
+                    score=Decimal(30),
+                    is_deficit=True,
+                    assessed_on=today,
                 )
-                for number in range(SCHOOLS * TEACHERS_PER_SCHOOL)
+                for number, member in enumerate(_assessed_without_application(place, members))
             ],
-            batch_size=1000,
-        )
-        members = Membership.objects.bulk_create(
-            [
-                Membership(
-                    person=person,
-                    organization=schools[number // TEACHERS_PER_SCHOOL],
-                    kind=Membership.Kind.STAFF,
-                    position="Учитель",
-                )
-                for number, person in enumerate(people)
-            ],
-            batch_size=1000,
+            batch_size=2000,
         )
         statuses = [Application.Status.NEW] * 5 + [
             Application.Status.APPROVED,
@@ -209,9 +262,10 @@ def dpo_measurements(count: int) -> tuple[list, dict]:
     from django.urls import reverse
     from run import measure, signed_in_client
 
-    from parta.dpo.models import Application
+    from parta.dpo.models import Application, Assessment
     from parta.dpo.selectors.applications import PAGE_SIZE
     from parta.identity.models import Membership, OrgRole
+    from parta.orgs.models import Organization
 
     if not Membership.objects.filter(person__account__login="bench.dpo.staff").exists():
         print("Building the ДПО campaign…")
@@ -227,6 +281,8 @@ def dpo_measurements(count: int) -> tuple[list, dict]:
     recommendations = reverse("dpo:recommendations")
     listing = reverse("dpo:applications")
     middle_page = f"{listing}?page={middle}"
+    control_page = reverse("dpo:control")
+    teachers_page = f"{control_page}?view=teachers"
     results = [
         measure(
             "ДПО: recommended programmes of a teacher",
@@ -246,18 +302,41 @@ def dpo_measurements(count: int) -> tuple[list, dict]:
             lambda: staff_client.get(middle_page),
             count,
         ),
+        measure(
+            "ДПО: campaign control, schools not confirmed",
+            control_page,
+            lambda: staff_client.get(control_page),
+            count,
+        ),
+        measure(
+            "ДПО: campaign control, teachers not applied",
+            teachers_page,
+            lambda: staff_client.get(teachers_page),
+            count,
+        ),
     ]
     for item in results:
         if item.median_ms > TARGET_MS:
             item.note = f"over the {TARGET_MS:g} ms target"
-    facts = {"programmes": PROGRAMMES, "applications": applications, "target_ms": TARGET_MS}
+    region = staff.organization.region_id
+    facts = {
+        "programmes": PROGRAMMES,
+        "applications": applications,
+        "organizations": Organization.objects.filter(region_id=region).count(),
+        "staff": Membership.objects.filter(
+            organization__region_id=region, kind=Membership.Kind.STAFF
+        ).count(),
+        "assessed": Assessment.objects.values("person_id").distinct().count(),
+        "target_ms": TARGET_MS,
+    }
     return results, facts
 
 
 def markdown(results: list, facts: dict) -> str:
     lines = [
-        f"ДПО: {facts['programmes']} programmes, {facts['applications']} applications in the "
-        f"region; target under {facts['target_ms']:g} ms.",
+        f"ДПО: {facts['programmes']} programmes, {facts['applications']} applications in a "
+        f"region of {facts['organizations']} organisations and {facts['staff']} staff, "
+        f"{facts['assessed']} people assessed; target under {facts['target_ms']:g} ms.",
         "",
         "| what | path | median, ms | p95, ms | SQL queries | note |",
         "|---|---|---:|---:|---:|---|",
@@ -275,8 +354,8 @@ def main() -> None:
     parser.add_argument("-n", "--requests", type=int, default=30)
     parser.add_argument(
         "--db",
-        default=os.environ.get("PARTA_BENCH_DPO_DB", str(BENCH_DIR / "dpo.sqlite3")),
-        help="SQLite file of this benchmark (ignored when PARTA_DB_ENGINE=postgresql)",
+        default=os.environ.get("PARTA_BENCH_DPO_DB", str(BENCH_DIR / "region.sqlite3")),
+        help="SQLite file (default: the region dataset of bench/run.py; ignored with PostgreSQL)",
     )
     options = parser.parse_args()
     sys.path.insert(0, str(ROOT))

@@ -21,7 +21,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm install --no-audit --no-fund --silent
 	touch node_modules/.package-lock.json
 
-deps: $(INSTALLED) node_modules/.package-lock.json
+scripts/oidc/node_modules/.package-lock.json: scripts/oidc/package.json scripts/oidc/package-lock.json
+	cd scripts/oidc && npm install --no-audit --no-fund --silent
+	touch scripts/oidc/node_modules/.package-lock.json
+
+deps: $(INSTALLED) node_modules/.package-lock.json scripts/oidc/node_modules/.package-lock.json
 	@bash scripts/install-test-tools --only gettext
 	mkdir -p var/static
 

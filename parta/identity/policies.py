@@ -30,6 +30,8 @@ class Action(StrEnum):
     EDIT_CARD = "unit.edit_card"
     SET_DIRECTOR = "unit.set_director"
     VIEW_REPORTS = "reports.view"
+    INVITE_STAFF = "staff.invite"
+    VIEW_LOGIN_READINESS = "reports.login_readiness"
 
 
 MANAGE_STAFF = frozenset(
@@ -54,14 +56,24 @@ ADMIN_RIGHTS = MANAGE_STAFF | {
     Action.EDIT_CARD,
     Action.SET_DIRECTOR,
     Action.VIEW_REPORTS,
+    Action.INVITE_STAFF,
+    Action.VIEW_LOGIN_READINESS,
 }
 
 #: Rights of a role in its own organisation.
 ORGANIZATION_RIGHTS: dict[str, frozenset[Action]] = {
     OrgRole.ADMIN: ADMIN_RIGHTS,
     DerivedRole.DIRECTOR: READ_STAFF
-    | {Action.VIEW_PERSONAL_DATA, Action.VIEW_AUDIT, Action.VIEW_CARD, Action.VIEW_REPORTS},
-    OrgRole.DEPUTY_HEAD: READ_STAFF | {Action.VIEW_CARD, Action.VIEW_REPORTS},
+    | {
+        Action.VIEW_PERSONAL_DATA,
+        Action.VIEW_AUDIT,
+        Action.VIEW_CARD,
+        Action.VIEW_REPORTS,
+        Action.INVITE_STAFF,
+        Action.VIEW_LOGIN_READINESS,
+    },
+    OrgRole.DEPUTY_HEAD: READ_STAFF
+    | {Action.VIEW_CARD, Action.VIEW_REPORTS, Action.VIEW_LOGIN_READINESS},
     OrgRole.HR: READ_STAFF
     | {
         Action.ADD_STAFF,
@@ -81,9 +93,13 @@ ORGANIZATION_RIGHTS: dict[str, frozenset[Action]] = {
 #: Rights of a role in its own authority (its staff list and its card).
 AUTHORITY_RIGHTS: dict[str, frozenset[Action]] = {
     AuthorityRole.ADMIN: ADMIN_RIGHTS - {Action.SET_DIRECTOR},
-    AuthorityRole.HEAD: READ_STAFF | {Action.VIEW_CARD, Action.VIEW_REPORTS},
-    AuthorityRole.STAFF: READ_STAFF | {Action.VIEW_CARD, Action.VIEW_REPORTS},
-    AuthorityRole.OPERATOR: frozenset({Action.VIEW_CARD, Action.VIEW_REPORTS}),
+    AuthorityRole.HEAD: READ_STAFF
+    | {Action.VIEW_CARD, Action.VIEW_REPORTS, Action.VIEW_LOGIN_READINESS},
+    AuthorityRole.STAFF: READ_STAFF
+    | {Action.VIEW_CARD, Action.VIEW_REPORTS, Action.VIEW_LOGIN_READINESS},
+    AuthorityRole.OPERATOR: frozenset(
+        {Action.VIEW_CARD, Action.VIEW_REPORTS, Action.VIEW_LOGIN_READINESS}
+    ),
     AuthorityRole.EVENTS_COORDINATOR: frozenset({Action.VIEW_CARD}),
     AuthorityRole.GIFTED_COORDINATOR: frozenset({Action.VIEW_CARD}),
 }
@@ -96,9 +112,13 @@ _VIEW_CABINET = frozenset({Action.VIEW_CARD})
 #: Rights of an authority role over subordinate organisations and municipal authorities.
 SUBORDINATE_RIGHTS: dict[str, frozenset[Action]] = {
     AuthorityRole.ADMIN: ADMIN_RIGHTS,
-    AuthorityRole.HEAD: _VIEW_CABINET | READ_STAFF | {Action.VIEW_REPORTS},
-    AuthorityRole.STAFF: _VIEW_CABINET | READ_STAFF | {Action.VIEW_REPORTS},
-    AuthorityRole.OPERATOR: _VIEW_CABINET | {Action.VIEW_REPORTS},
+    AuthorityRole.HEAD: _VIEW_CABINET
+    | READ_STAFF
+    | {Action.VIEW_REPORTS, Action.VIEW_LOGIN_READINESS},
+    AuthorityRole.STAFF: _VIEW_CABINET
+    | READ_STAFF
+    | {Action.VIEW_REPORTS, Action.VIEW_LOGIN_READINESS},
+    AuthorityRole.OPERATOR: _VIEW_CABINET | {Action.VIEW_REPORTS, Action.VIEW_LOGIN_READINESS},
     AuthorityRole.EVENTS_COORDINATOR: _VIEW_CABINET,
     AuthorityRole.GIFTED_COORDINATOR: _VIEW_CABINET,
 }
@@ -153,6 +173,18 @@ def can_edit_staff_member(member: Membership, target: Membership, action: Action
         if not all(can(member, action, cabinet.unit) for cabinet in cabinets):
             return False
     return can(member, action, target.unit)
+
+
+def can_manage_region_login(member: Membership) -> bool:
+    """Region-wide login settings and the OpenID Connect clients: the regional administrator."""
+    authority = member.authority if member.authority_id else None
+    return (
+        authority is not None
+        and authority.level == Authority.Level.REGION
+        and member.is_staff
+        and not member.is_archived
+        and member.active_role == AuthorityRole.ADMIN
+    )
 
 
 def visible_organizations(member: Membership) -> Q:

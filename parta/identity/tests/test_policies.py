@@ -28,9 +28,11 @@ A = Action
 NOTHING: frozenset[Action] = frozenset()
 EVERYTHING = frozenset(Action)
 CABINET = frozenset({A.VIEW_CARD})
-REPORTS_AND_CABINET = frozenset({A.VIEW_CARD, A.VIEW_REPORTS})
+#: The reports include the Gosuslugi readiness report.
+REPORTS = frozenset({A.VIEW_REPORTS, A.VIEW_LOGIN_READINESS})
+REPORTS_AND_CABINET = CABINET | REPORTS
 #: Начальник and Сотрудник: reports, cabinets and the users' cards, read-only.
-READ_AND_REPORTS = frozenset({A.VIEW_CARD, A.LIST_STAFF, A.VIEW_STAFF, A.VIEW_REPORTS})
+READ_AND_REPORTS = frozenset({A.VIEW_CARD, A.LIST_STAFF, A.VIEW_STAFF}) | REPORTS
 
 ORGANIZATIONS = ("school", "branch", "other_school", "south_school")
 AUTHORITIES = ("north", "south", "ministry")
@@ -57,13 +59,12 @@ EXPECTED: dict[str, dict[str, frozenset[Action]]] = {
                 A.VIEW_PERSONAL_DATA,
                 A.VIEW_AUDIT,
                 A.VIEW_CARD,
-                A.VIEW_REPORTS,
+                A.INVITE_STAFF,
             }
         )
+        | REPORTS
     ),
-    "deputy_head": only(
-        school=frozenset({A.LIST_STAFF, A.VIEW_STAFF, A.VIEW_CARD, A.VIEW_REPORTS})
-    ),
+    "deputy_head": only(school=frozenset({A.LIST_STAFF, A.VIEW_STAFF, A.VIEW_CARD}) | REPORTS),
     "teacher": only(school=CABINET),
     "hr": only(
         school=frozenset(

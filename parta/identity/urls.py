@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parta.identity.views import audit, auth, organizations, people, profile, staff
+from parta.identity.views import audit, auth, organizations, people, profile, readiness, staff
 
 app_name = "identity"
 urlpatterns = [
@@ -34,4 +34,14 @@ urlpatterns += [
     path("people/duplicates/", people.duplicates, name="duplicates"),
     path("people/merge/<int:survivor_id>/<int:duplicate_id>/", people.merge, name="merge"),
     path("<unit:unit>/audit/", audit.audit_log, name="audit"),
+]
+
+# «Готовность к входу через Госуслуги»
+urlpatterns += [
+    path("reports/gosuslugi/", readiness.summary, name="login-readiness"),
+    path(
+        "org/<int:org_id>/reports/gosuslugi/",
+        readiness.organization,
+        name="login-readiness-organization",
+    ),
 ]

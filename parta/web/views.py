@@ -64,6 +64,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     context = {
         "active_section": "reports",
         "can_view_unit_reports": can(member, Action.VIEW_REPORTS, member.unit),
+        "can_view_login_readiness": can(member, Action.VIEW_LOGIN_READINESS, member.unit),
         "can_view_journal_reports": bool(member.authority_id)
         or school_policies.can(member, school_policies.Action.VIEW_REPORTS, member.unit),
     }

@@ -75,17 +75,12 @@ def _group_titles(group: str) -> list[Column]:
         _("%(group)s, missing: %(item)s") % {"group": group, "item": label}
         for label in selectors.ITEM_LABELS.values()
     ]
-    titles.append(
-        _("%(group)s: %(column)s")
-        % {"group": group, "column": _("indistinguishable without SNILS")}
-    )
     return [Column(title, 14) for title in titles]
 
 
 def _group_cells(group: selectors.GroupReadiness) -> list[Cell]:
     values = [group.total, group.ready, group.percent]
     values += [getattr(group, item) for item in selectors.ITEM_LABELS]
-    values.append(group.ambiguous)
     return [Cell(value) for value in values]
 
 

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "parta.journal",
     "parta.exchange",
     "parta.dpo",
+    "oauth2_provider",
+    "parta.oidc",
     "parta.web",
 ]
 
@@ -197,6 +199,83 @@ EMAIL_USE_SSL = env_bool("PARTA_EMAIL_SSL", False)
 EMAIL_TIMEOUT = env_int("PARTA_EMAIL_TIMEOUT_SECONDS", 10)
 DEFAULT_FROM_EMAIL = env_str("PARTA_EMAIL_FROM", "parta <noreply@localhost>")
 
+# parta as an OpenID Connect provider (django-oauth-toolkit) for the region's modules: the ДПО
+# site, an LMS, the messenger. The issuer is <site>/o, its discovery document
+# /o/.well-known/openid-configuration; PARTA_OIDC_ISSUER fixes it when the modules reach parta
+# under another host name than the users do. The RS256 signing key comes from
+# PARTA_OIDC_RSA_PRIVATE_KEY(_FILE), or from a key generated once under var/oidc/.
+
+
+def oidc_private_key(path: Path) -> str:
+    """The PEM of the RSA key at `path`, generated there (readable by its owner only) if absent.
+
+    Processes starting together race: each links its own new key into place, and whoever loses
+    reads the winner's, so every process signs with the key the JWKS document publishes.
+    """
+    if not path.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        temporary.unlink(missing_ok=True)
+        with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f:
+            f.write(pem)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text(encoding="ascii")
+
+
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oidc.Client"
+# The toolkit's own token models, named because oidc.SignIn points at them (they are swappable).
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_ISS_ENDPOINT": env_str("PARTA_OIDC_ISSUER").rstrip("/"),
+    "OIDC_RSA_PRIVATE_KEY": env_str("PARTA_OIDC_RSA_PRIVATE_KEY")
+    or oidc_private_key(VAR_DIR / "oidc" / "rsa-private-key.pem"),
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OAUTH2_VALIDATOR_CLASS": "parta.oidc.provider.Validator",
+    "SCOPES": {
+        "openid": "Sign in",
+        "profile": "Full name and login",
+        "email": "E-mail",
+        "parta": "Cabinet: organisation, role, position, subjects taught",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "PKCE_REQUIRED": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("PARTA_OIDC_ACCESS_TOKEN_SECONDS", 60 * 60),
+    "ID_TOKEN_EXPIRE_SECONDS": env_int("PARTA_OIDC_ID_TOKEN_SECONDS", 60 * 60),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env_int("PARTA_OIDC_REFRESH_TOKEN_SECONDS", 8 * 60 * 60),
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # RFC 9700: no implicit or password grants, S256 only, no tokens in query strings, the `iss`
+    # authorization-response parameter, and tokens kept only as their hashes.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
+
 PARTA_DEMO_PASSWORD = env_str("PARTA_DEMO_PASSWORD", "parta-demo")
 PARTA_STAFF_PAGE_SIZE = env_int("PARTA_STAFF_PAGE_SIZE", 50)
 
@@ -206,3 +285,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("PARTA_LOG_LEVEL", "WARNING")},
 }
+# oauthlib and django-oauth-toolkit write codes and tokens at DEBUG: they never reach a log.
+LOGGING.setdefault("loggers", {}).update(
+    {"oauthlib": {"level": "WARNING"}, "oauth2_provider": {"level": "WARNING"}}
+)

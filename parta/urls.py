@@ -13,6 +13,8 @@ urlpatterns = [
     path("journal/", include("parta.journal.urls")),
     path("exchange/", include("parta.exchange.urls")),
     path("dpo/", include("parta.dpo.urls")),
+    # OpenID Connect: issuer <site>/o, discovery at /o/.well-known/openid-configuration.
+    path("o/", include("parta.oidc.provider_urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("dpo/", include("parta.dpo.urls")),
     # OpenID Connect: issuer <site>/o, discovery at /o/.well-known/openid-configuration.
     path("o/", include("parta.oidc.provider_urls")),
+    path("oidc/", include("parta.oidc.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 
 from parta.identity.policies import Action, can
 from parta.identity.selectors import organizations as organizations_selectors
+from parta.oidc import policies as oidc_policies
 from parta.school import policies as school_policies
 from parta.web.navigation import (
     DIARY_ROLES,
@@ -43,6 +44,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         "can_view_card": can(member, Action.VIEW_CARD, unit) and member.organization_id,
         "can_view_audit": can(member, Action.VIEW_AUDIT, unit),
         "can_merge": can(member, Action.MERGE_PEOPLE, unit),
+        "can_manage_oidc_clients": oidc_policies.can_manage_clients(member),
         **student_links(member),
     }
     return render(request, "web/manage.html", context)

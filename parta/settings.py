@@ -1,5 +1,6 @@
 """Settings of parta, read from PARTA_* environment variables."""
 
+import json
 import os
 from pathlib import Path
 
@@ -153,6 +154,33 @@ AXES_USERNAME_CALLABLE = "parta.identity.views.auth.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "parta.identity.views.auth.locked_out"
 AXES_VERBOSE = False
+
+# «Войти через Госуслуги»: an OpenID Connect provider (ЕСИА, or any standard one). The button is
+# shown once the issuer is set. CLAIMS names the provider's claim for each field of the person's
+# card, as JSON overriding the standard names below; LEEWAY allows for the clocks' drift.
+GOSUSLUGI_CLAIMS = {
+    "last_name": "family_name",
+    "first_name": "given_name",
+    "middle_name": "middle_name",
+    "birth_date": "birthdate",
+    "snils": "snils",
+    "passport_series": "passport_series",
+    "passport_number": "passport_number",
+    "email": "email",
+    "phone": "phone_number",
+}
+GOSUSLUGI = {
+    "ISSUER": env_str("PARTA_GOSUSLUGI_ISSUER"),
+    "CLIENT_ID": env_str("PARTA_GOSUSLUGI_CLIENT_ID"),
+    "CLIENT_SECRET": env_str("PARTA_GOSUSLUGI_CLIENT_SECRET"),
+    "SCOPES": env_str("PARTA_GOSUSLUGI_SCOPES", "openid profile email phone snils passport"),
+    "CLAIMS": GOSUSLUGI_CLAIMS | json.loads(env_str("PARTA_GOSUSLUGI_CLAIMS", "{}")),
+    "LEEWAY_SECONDS": env_int("PARTA_GOSUSLUGI_LEEWAY_SECONDS", 60),
+    "TIMEOUT_SECONDS": env_int("PARTA_GOSUSLUGI_TIMEOUT_SECONDS", 10),
+}
+# Invitations: how long a link works, and how many acceptance attempts an address may make.
+INVITATION_DAYS = 60
+INVITATION_RATE = env_str("PARTA_INVITATION_RATE", "30/h")
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # per-login lockout is deliberate, see above
 
 LANGUAGE_CODE = "ru"
@@ -284,6 +312,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("PARTA_LOG_LEVEL", "WARNING")},
+    # authlib writes PKCE verifiers and tokens at DEBUG: they never reach a log.
+    "loggers": {"authlib": {"level": "WARNING"}},
 }
 # oauthlib and django-oauth-toolkit write codes and tokens at DEBUG: they never reach a log.
 LOGGING.setdefault("loggers", {}).update(

@@ -32,6 +32,14 @@ ACTION_LABELS: dict[str, Promise] = {
     "identity.memberships_seeded": _("Demo data: cabinets loaded"),
     "identity.roles_seeded": _("Demo data: roles loaded"),
     "identity.subjects_taught_seeded": _("Demo data: subjects taught loaded"),
+    "identity.account_opened": _("Account opened at the first Gosuslugi login"),
+    "identity.consent_given": _("Consent to the transfer of personal data given"),
+    "identity.gosuslugi_linked": _("Gosuslugi account linked"),
+    "identity.gosuslugi_only_roles_set": _("Roles with Gosuslugi-only login changed"),
+    "identity.invitation_sent": _("Staff member invited"),
+    "identity.invitation_resent": _("Invitation sent again"),
+    "identity.invitation_revoked": _("Invitation revoked"),
+    "identity.invitation_accepted": _("Invitation accepted"),
 }
 
 #: Field name in `before`/`after` → its name on the screen.
@@ -73,6 +81,9 @@ FIELD_LABELS: dict[str, Promise] = {
     "memberships": _("Cabinets"),
     "duplicate": _("Merged card"),
     "dropped_login": _("Login that stopped working"),
+    "matched_by": _("Found by"),
+    "version": _("Text version"),
+    "expires_at": _("Valid until"),
 }
 
 #: Personal data (DESIGN.md: shown only to roles that need it, masked elsewhere).

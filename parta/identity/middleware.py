@@ -1,20 +1,39 @@
 """The cabinet a session works in: `request.membership`, with its active role."""
 
 from collections.abc import Callable
+from enum import StrEnum
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from parta.identity.selectors import cabinets as cabinets_selectors
 
 SESSION_MEMBERSHIP = "parta_membership_id"
 SESSION_ROLE = "parta_role"
+SESSION_AUTH = "parta_auth"
+
+
+class AuthMethod(StrEnum):
+    """How the session logged in: a password, or Gosuslugi (which needs no password at all)."""
+
+    PASSWORD = "password"
+    GOSUSLUGI = "gosuslugi"
+
 
 #: Pages a signed-in user may open before choosing a cabinet or changing a forced password.
-OPEN_PATHS = ("/login/", "/logout/", "/password/first/", "/role/", "/static/", "/api/")
+OPEN_PATHS = (
+    "/login/",
+    "/logout/",
+    "/password/first/",
+    "/role/",
+    "/static/",
+    "/api/",
+    "/invitation/",
+)
 
 
 class CabinetMiddleware:
@@ -36,11 +55,21 @@ class CabinetMiddleware:
                 if membership is not None and role in membership.available_roles:
                     request.membership = membership.acting_as(role)  # type: ignore[attr-defined]
             if not request.path.startswith(OPEN_PATHS):
-                if user.must_change_password:
+                gosuslugi = request.session.get(SESSION_AUTH) == AuthMethod.GOSUSLUGI
+                if user.must_change_password and not gosuslugi:
                     return redirect(reverse("identity:first-password"))
                 if request.membership is None:  # type: ignore[attr-defined]
                     return redirect(reverse("identity:choose-cabinet"))
         return self.get_response(request)
+
+
+def safe_next(request: HttpRequest) -> str:
+    """The `next` page asked for, if it is one of parta's own (never another site)."""
+    target = request.GET.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed else ""
 
 
 def enter_cabinet(session: SessionBase, membership_id: int, role: str) -> None:

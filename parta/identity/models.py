@@ -377,3 +377,125 @@ class ApiToken(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None or self.revoked_at > timezone.now()
+
+
+class ExternalLogin(models.Model):
+    """An account's link to its subject at an external identity provider (Gosuslugi)."""
+
+    class Provider(models.TextChoices):
+        GOSUSLUGI = "gosuslugi", _("Gosuslugi")
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="external_logins")
+    provider = models.CharField(_("provider"), max_length=30, choices=Provider)
+    subject = models.CharField(_("subject at the provider"), max_length=255)
+    linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("last login at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("external login")
+        verbose_name_plural = _("external logins")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "subject"], name="external_login_unique_subject"
+            ),
+            models.UniqueConstraint(
+                fields=["account", "provider"], name="external_login_one_per_provider"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_provider_display()}: {self.account}"
+
+
+class Consent(models.Model):
+    """A person's consent to the transfer of personal data, given once per text version."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents")
+    version = models.CharField(_("text version"), max_length=20)
+    provider = models.CharField(
+        _("provider"), max_length=30, choices=ExternalLogin.Provider, blank=True
+    )
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent to personal data transfer")
+        verbose_name_plural = _("consents to personal data transfer")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "version"], name="consent_once_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.version}"
+
+
+class GosuslugiOnlyRole(models.Model):
+    """A role that may enter parta in this region only through Gosuslugi, not with a password."""
+
+    region = models.ForeignKey(
+        "orgs.Region", on_delete=models.CASCADE, related_name="gosuslugi_only_roles"
+    )
+    role = models.CharField(_("role"), max_length=30)
+
+    class Meta:
+        verbose_name = _("role with Gosuslugi-only login")
+        verbose_name_plural = _("roles with Gosuslugi-only login")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "role"], name="gosuslugi_only_role_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.role
+
+
+class Invitation(models.Model):
+    """«Пригласить сотрудника»: a single-use link by e-mail, valid for 60 days."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    last_name = models.CharField(_("surname"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100)
+    middle_name = models.CharField(_("patronymic"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"))
+    snils = models.CharField(_("SNILS"), max_length=11, blank=True, validators=[validate_snils])
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    roles = models.JSONField(_("roles"), default=list)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"))
+    expires_at = models.DateTimeField(_("valid until"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations_accepted",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["organization", "-sent_at"], name="invitation_org_list")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from parta.identity.views import audit, auth, organizations, people, profile, readiness, staff
+from parta.identity.views import (
+    audit,
+    auth,
+    gosuslugi,
+    invitations,
+    organizations,
+    people,
+    profile,
+    readiness,
+    staff,
+)
 
 app_name = "identity"
 urlpatterns = [
@@ -9,6 +19,10 @@ urlpatterns = [
     path("logout/", auth.logout_view, name="logout"),
     path("password/first/", auth.first_password, name="first-password"),
     path("role/", auth.choose_cabinet, name="choose-cabinet"),
+    path("login/gosuslugi/", gosuslugi.start, name="gosuslugi-start"),
+    path("login/gosuslugi/callback/", gosuslugi.callback, name="gosuslugi-callback"),
+    path("login/gosuslugi/consent/", gosuslugi.consent, name="gosuslugi-consent"),
+    path("region/login/", gosuslugi.login_settings, name="login-settings"),
 ]
 urlpatterns += [
     path("profile/", profile.profile, name="profile"),
@@ -20,6 +34,18 @@ urlpatterns += [
     path("<unit:unit>/staff/", staff.staff_list, name="staff-list"),
     path("<unit:unit>/staff/add/", staff.staff_add, name="staff-add"),
     path("<unit:unit>/staff/import/", staff.staff_import, name="staff-import"),
+    path("<unit:unit>/staff/invitations/", invitations.invitations, name="invitations"),
+    path(
+        "invitations/<int:invitation_id>/resend/",
+        invitations.invitation_resend,
+        name="invitation-resend",
+    ),
+    path(
+        "invitations/<int:invitation_id>/revoke/",
+        invitations.invitation_revoke,
+        name="invitation-revoke",
+    ),
+    path("invitation/<str:token>/", invitations.accept, name="invitation"),
     path("staff/<int:membership_id>/", staff.staff_card, name="staff-card"),
     path("staff/<int:membership_id>/password/", staff.staff_password, name="staff-password"),
     path("staff/<int:membership_id>/archive/", staff.staff_archive, name="staff-archive"),

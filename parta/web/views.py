@@ -1,7 +1,7 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from parta.identity.policies import Action, can
+from parta.identity.policies import Action, can, can_manage_region_login
 from parta.identity.selectors import organizations as organizations_selectors
 from parta.oidc import policies as oidc_policies
 from parta.school import policies as school_policies
@@ -45,6 +45,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         "can_view_audit": can(member, Action.VIEW_AUDIT, unit),
         "can_merge": can(member, Action.MERGE_PEOPLE, unit),
         "can_manage_oidc_clients": oidc_policies.can_manage_clients(member),
+        "can_manage_region_login": can_manage_region_login(member),
         **student_links(member),
     }
     return render(request, "web/manage.html", context)

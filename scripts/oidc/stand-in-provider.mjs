@@ -19,7 +19,8 @@
 // Test controls (POST, JSON body, 127.0.0.1 only):
 //   /__control/accounts   body = accounts object; replaces them (?merge=1 merges); sessions of
 //                         accounts no longer there end
-//   /__control/settings   {"id_token_ttl": seconds, "tamper_id_token": bool}; null leaves as is
+//   /__control/settings   {"id_token_ttl": seconds, "tamper_id_token": bool, "id_token_age":
+//                         seconds the id_token is backdated by, re-signed}; null leaves as is
 //   /__control/reset      accounts from the config file, default settings, all sessions forgotten
 
 import * as crypto from 'node:crypto';
@@ -34,7 +35,7 @@ console.warn = (...args) => {
 const { default: Provider } = await import('oidc-provider');
 console.warn = originalWarn;
 
-const DEFAULT_SETTINGS = { id_token_ttl: 3600, tamper_id_token: false };
+const DEFAULT_SETTINGS = { id_token_ttl: 3600, tamper_id_token: false, id_token_age: 0 };
 const CLAIMS = {
   openid: ['sub'],
   profile: ['family_name', 'given_name', 'middle_name', 'birthdate'],
@@ -236,6 +237,17 @@ function tamper(idToken) {
   return [header, altered, signature].join('.');
 }
 
+// The token endpoint's id_token issued `seconds` ago, validly signed again: it has expired when
+// `seconds` exceeds its lifetime.
+function backdate(idToken, seconds, privateKey) {
+  const [header, payload] = idToken.split('.');
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  for (const name of ['iat', 'exp', 'auth_time']) if (name in claims) claims[name] -= seconds;
+  const body = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  const signature = crypto.sign('sha256', Buffer.from(body), privateKey).toString('base64url');
+  return `${body}.${signature}`;
+}
+
 // --- Provider
 
 function buildProvider(issuer) {
@@ -287,8 +299,13 @@ function buildProvider(issuer) {
     const interactionMatch = ctx.path.match(/^\/interaction\/([\w-]+)(?:\/(login|abort))?$/);
     if (interactionMatch) return interaction(ctx, provider, interactionMatch[1], interactionMatch[2]);
     await next();
-    if (settings.tamper_id_token && ctx.oidc?.route === 'token' && ctx.body?.id_token) {
-      ctx.body = { ...ctx.body, id_token: tamper(ctx.body.id_token) };
+    if (ctx.oidc?.route === 'token' && ctx.body?.id_token) {
+      if (settings.id_token_age) {
+        ctx.body = { ...ctx.body, id_token: backdate(ctx.body.id_token, settings.id_token_age, privateKey) };
+      }
+      if (settings.tamper_id_token) {
+        ctx.body = { ...ctx.body, id_token: tamper(ctx.body.id_token) };
+      }
     }
   });
   provider.on('server_error', (ctx, error) => console.error('server_error', error));

@@ -123,14 +123,24 @@ class StandInProvider:
         self._control("accounts" + ("?merge=1" if merge else ""), accounts)
 
     def settings(
-        self, id_token_ttl: int | None = None, tamper_id_token: bool | None = None
+        self,
+        id_token_ttl: int | None = None,
+        tamper_id_token: bool | None = None,
+        id_token_age: int | None = None,
     ) -> None:
         """``id_token_ttl``: lifetime in seconds of id_tokens issued from now on.
         ``tamper_id_token``: the token endpoint returns an id_token whose payload (``sub``,
         ``family_name``) was altered after signing, so its signature no longer verifies.
+        ``id_token_age``: the id_token is backdated by so many seconds and signed again, so it
+        is validly signed and, past its lifetime, expired.
         None leaves a setting as it is."""
         self._control(
-            "settings", {"id_token_ttl": id_token_ttl, "tamper_id_token": tamper_id_token}
+            "settings",
+            {
+                "id_token_ttl": id_token_ttl,
+                "tamper_id_token": tamper_id_token,
+                "id_token_age": id_token_age,
+            },
         )
 
     def reset(self) -> None:

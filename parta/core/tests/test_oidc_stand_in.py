@@ -7,8 +7,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
-from authlib.jose import JsonWebKey, JsonWebToken
-from authlib.jose.errors import BadSignatureError
+from joserfc import jwt
+from joserfc.errors import BadSignatureError
+from joserfc.jwk import KeySet
 
 from parta.core.testing.oidc import StandInProvider, login_at_provider
 
@@ -92,7 +93,7 @@ def exchange(provider, code, verifier):
 
 def decode_id_token(provider, id_token):
     jwks = requests.get(provider.discovery()["jwks_uri"], timeout=5).json()
-    return JsonWebToken(["RS256"]).decode(id_token, key=JsonWebKey.import_key_set(jwks))
+    return jwt.decode(id_token, KeySet.import_key_set(jwks), algorithms=["RS256"]).claims
 
 
 def test_discovery_offers_the_code_flow_with_s256_and_the_esia_scopes(provider):
@@ -111,7 +112,7 @@ def test_code_flow_with_pkce_gives_a_signed_id_token_and_the_claims(provider):
     tokens, _ = log_in(provider)
 
     id_token = decode_id_token(provider, tokens["id_token"])
-    id_token.validate()
+    jwt.JWTClaimsRegistry().validate(id_token)
     assert id_token["iss"] == provider.issuer
     assert id_token["aud"] == CLIENT_ID
     assert id_token["sub"] == SUBJECT

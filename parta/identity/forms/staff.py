@@ -174,10 +174,9 @@ class WorkFieldsMixin(forms.Form):
         return [self[name] for name in names if name in self.fields]
 
 
-class StaffAddForm(PersonFieldsForm, WorkFieldsMixin):
-    """«Добавить»: a new person with an account and a membership in this unit."""
+class NewAccountFieldsMixin(forms.Form):
+    """The login and the password of a new account."""
 
-    birth_date = date_field(_("Date of birth"), required=True)
     login = forms.CharField(
         label=_("Login"),
         max_length=150,
@@ -188,6 +187,12 @@ class StaffAddForm(PersonFieldsForm, WorkFieldsMixin):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 8 characters; not only digits; not a common word."),
     )
+
+
+class StaffAddForm(PersonFieldsForm, WorkFieldsMixin, NewAccountFieldsMixin):
+    """«Добавить»: a new person with an account and a membership in this unit."""
+
+    birth_date = date_field(_("Date of birth"), required=True)
     must_change_password = forms.BooleanField(
         label=_("The user must change the password at the first login"),
         required=False,

@@ -7,14 +7,18 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from parta.identity import gosuslugi
 from parta.identity.forms.auth import LoginForm, OwnPasswordForm
-from parta.identity.middleware import enter_cabinet
+from parta.identity.middleware import SESSION_AUTH, AuthMethod, enter_cabinet, safe_next
 from parta.identity.models import normalize_login
 from parta.identity.selectors import cabinets as cabinets_selectors
+from parta.identity.services import gosuslugi as gosuslugi_services
 from parta.identity.services.accounts import change_own_password
 
 LAST_UNIT_COOKIE = "parta_last_unit"
@@ -29,7 +33,13 @@ def _login_context(form: LoginForm, target: str) -> dict:
             *cabinets_selectors.organizations_for_login().filter(pk=selected),
             *organizations,
         ]
-    return {"form": form, "target": target, "organizations": organizations, "selected": selected}
+    return {
+        "form": form,
+        "target": target,
+        "organizations": organizations,
+        "selected": selected,
+        "gosuslugi": gosuslugi.is_enabled(),
+    }
 
 
 @login_not_required
@@ -43,6 +53,12 @@ def login_page(request: HttpRequest) -> HttpResponse:
         return render(
             request, "identity/login.html", _login_context(LoginForm(initial=initial), target)
         )
+    if "gosuslugi" in request.POST and gosuslugi.is_enabled():
+        organization = request.POST.get("organization", "")
+        query = {"organization": organization} if organization.isdigit() else {}
+        if safe_next(request):
+            query["next"] = safe_next(request)
+        return redirect(reverse("identity:gosuslugi-start") + "?" + urlencode(query))
     form = LoginForm(request.POST)
     target = request.POST.get("target", "org")
     if not form.is_valid():
@@ -70,6 +86,16 @@ def login_page(request: HttpRequest) -> HttpResponse:
         ),
         None,
     )
+    roles = gosuslugi_services.password_roles([cabinet])[cabinet.pk] if cabinet else []
+    if cabinet is not None and cabinet.available_roles and not roles:
+        form.add_error(
+            None,
+            _(
+                "In this region your role logs in only through Gosuslugi: press «Log in "
+                "through Gosuslugi» below."
+            ),
+        )
+        return render(request, "identity/login.html", _login_context(form, target))
     if cabinet is None or not cabinet.available_roles:
         form.add_error(
             None,
@@ -85,8 +111,9 @@ def login_page(request: HttpRequest) -> HttpResponse:
         request.session.set_expiry(settings.SESSION_REMEMBER_SECONDS)
     else:
         request.session.set_expiry(0)
-    enter_cabinet(request.session, cabinet.pk, cabinet.available_roles[0])
-    response = redirect(request.GET.get("next") or "web:home")
+    request.session[SESSION_AUTH] = AuthMethod.PASSWORD
+    enter_cabinet(request.session, cabinet.pk, roles[0])
+    response = redirect(safe_next(request) or "web:home")
     response.set_cookie(
         LAST_UNIT_COOKIE,
         f"{target}-{unit.pk}",
@@ -168,13 +195,21 @@ def choose_cabinet(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("identity:login")
     cabinets = cabinets_selectors.cabinets_of_account(account_id=request.user.pk)
+    enterable = {cabinet.pk: cabinet.available_roles for cabinet in cabinets}
+    if request.session.get(SESSION_AUTH) != AuthMethod.GOSUSLUGI:
+        enterable = gosuslugi_services.password_roles(cabinets)
     if request.method == "POST":
         chosen = next((m for m in cabinets if str(m.pk) == request.POST.get("membership")), None)
         role = request.POST.get("role", "")
-        if chosen is None or role not in chosen.available_roles:
+        if chosen is None or role not in enterable[chosen.pk]:
             raise Http404
         enter_cabinet(request.session, chosen.pk, role)
         return redirect("web:home")
+    for cabinet in cabinets:
+        cabinet.enterable_roles = [
+            (code, label) for code, label in cabinet.role_choices if code in enterable[cabinet.pk]
+        ]
+        cabinet.gosuslugi_only = len(cabinet.enterable_roles) < len(cabinet.available_roles)
     return render(request, "identity/choose_cabinet.html", {"cabinets": cabinets})
 
 

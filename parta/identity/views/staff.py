@@ -102,6 +102,7 @@ def staff_list(request: HttpRequest, unit: UnitKey) -> HttpResponse:
         "is_organization": isinstance(scope, Organization),
         "can_add": can(viewer, Action.ADD_STAFF, scope),
         "can_import": can(viewer, Action.IMPORT_STAFF, scope),
+        "can_invite": can(viewer, Action.INVITE_STAFF, scope),
     }
     return render(request, "identity/staff_list.html", context)
 

@@ -35,7 +35,7 @@ compile-messages: deps
 run: deps compile-messages
 	PARTA_DEBUG=$${PARTA_DEBUG:-1} $(BIN)/python manage.py migrate --no-input -v0
 	PARTA_DEBUG=$${PARTA_DEBUG:-1} $(BIN)/parta seed --scale demo
-	PARTA_DEBUG=$${PARTA_DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
+	PARTA_DEBUG=$${PARTA_DEBUG:-1} PYTHON=$(BIN)/python bash scripts/run-demo
 
 lint: deps
 	$(BIN)/ruff check .

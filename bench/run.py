@@ -369,6 +369,25 @@ def run(scale: str, count: int, staff: int, schools: int) -> dict:
             count,
         )
     )
+    regional_session = signed_in_client(regional_admin)
+    readiness = reverse("identity:login-readiness")
+    measurements.append(
+        measure(
+            "Gosuslugi readiness, the region's organisations (page 1)",
+            readiness,
+            lambda: regional_session.get(readiness),
+            count,
+        )
+    )
+    school_readiness = reverse("identity:login-readiness-organization", args=[school.pk])
+    measurements.append(
+        measure(
+            "Gosuslugi readiness, who lacks what in one school",
+            school_readiness,
+            lambda: client.get(school_readiness),
+            count,
+        )
+    )
     journal, journal_facts = journal_measurements(scale, count, schools)
     measurements.extend(journal)
     from dpo import dpo_measurements

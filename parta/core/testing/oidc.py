@@ -32,7 +32,7 @@ import requests
 REPO_ROOT = Path(__file__).resolve().parents[3]
 OIDC_DIR = REPO_ROOT / "scripts" / "oidc"
 SCRIPT = OIDC_DIR / "stand-in-provider.mjs"
-START_TIMEOUT = 15.0
+START_TIMEOUT = 60.0  # node on a loaded CI machine; it is ready in about 0.5 s
 
 
 class StandInProviderError(RuntimeError):

@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from parta.core.testing.personas import PASSWORD
 
@@ -19,6 +20,27 @@ def test_teacher_logs_in_to_own_school_and_sees_cabinet_and_role(client, region)
     page = client.get(reverse("web:home"))
     assert page.status_code == 200
     assert "Школа № 1" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("target", "lands"),
+    [
+        ("/manage/", "/manage/"),
+        ("https://evil.example/steal", "/"),
+        ("//evil.example/", "/"),
+    ],
+)
+def test_next_leads_only_to_parta_pages(client, region, target, lands):
+    response = client.post(
+        reverse("identity:login") + "?" + urlencode({"next": target}),
+        {
+            "target": "org",
+            "organization": region.school.pk,
+            "login": "teacher",
+            "password": PASSWORD,
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == lands
 
 
 def test_login_is_case_insensitive(client, region):

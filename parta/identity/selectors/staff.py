@@ -92,6 +92,15 @@ def other_memberships(*, person: Person, exclude: Membership) -> list[Membership
     )
 
 
+def people_by_surnames(surnames: set[str], *, birth_date: date) -> QuerySet[Person]:
+    """People born that day with one of these surnames (lower case), on the name index."""
+    return (
+        Person.objects.annotate(last_lower=Lower("last_name"))
+        .filter(last_lower__in=surnames, birth_date=birth_date)
+        .order_by("pk")
+    )
+
+
 def namesakes(
     *, last_name: str, first_name: str, middle_name: str, birth_date: date | None
 ) -> QuerySet[Person]:

@@ -81,13 +81,24 @@ def _date(data: PersonData) -> str:
     return data.birth_date.strftime("%d.%m.%Y") if data.birth_date else "—"
 
 
-def _namesakes(data: PersonData):  # noqa: ANN202 (a queryset of Person)
-    return staff_selectors.namesakes(
-        last_name=data.last_name,
-        first_name=data.first_name,
-        middle_name=data.middle_name,
-        birth_date=data.birth_date,
-    )
+def _folded(text: str) -> str:
+    """A name as compared: case and «ё» aside (cards are often typed with «е», the passport and
+    Gosuslugi keep «ё»)."""
+    return text.strip().lower().replace("ё", "е")
+
+
+def _namesakes(data: PersonData) -> list[Person]:
+    """People with the provider's ФИО and date of birth, «ё» and «е» alike (a few at most)."""
+    if not data.birth_date:
+        return []
+    surnames = {data.last_name.strip().lower(), _folded(data.last_name)}
+    candidates = staff_selectors.people_by_surnames(surnames, birth_date=data.birth_date)[:20]
+    wanted = tuple(map(_folded, (data.last_name, data.first_name, data.middle_name)))
+    return [
+        person
+        for person in candidates
+        if tuple(map(_folded, (person.last_name, person.first_name, person.middle_name))) == wanted
+    ][:3]
 
 
 def _found(data: PersonData) -> Match:
@@ -96,7 +107,7 @@ def _found(data: PersonData) -> Match:
         person = Person.objects.filter(snils=data.snils).first()
         if person is not None:
             return Match(Outcome.MATCHED, person)
-    namesakes = list(_namesakes(data)[:3])
+    namesakes = _namesakes(data)
     without_snils = [person for person in namesakes if not person.snils]
     if len(without_snils) == 1:
         return Match(Outcome.MATCHED, without_snils[0])

@@ -487,3 +487,28 @@ def test_a_known_person_logs_in_through_gosuslugi_and_accepts(
     assert response["Location"] == link
     assert client.post(link).status_code == 302
     assert person.memberships.filter(organization=region.school).exists()
+
+
+def test_yo_and_ye_are_the_same_letter_for_matching(client, region, provider):
+    card = Person.objects.create(
+        last_name="Королев",
+        first_name="Алена",
+        middle_name="Петровна",
+        birth_date=date(1983, 2, 1),
+    )
+    region.school.memberships.create(person=card, kind="staff")
+    provider.set_accounts(
+        {
+            STRANGER_SUB: {
+                "family_name": "Королёв",
+                "given_name": "Алёна",
+                "middle_name": "Петровна",
+                "birthdate": "1983-02-01",
+                "snils": "11223344595",
+            }
+        }
+    )
+    response = log_in(client, STRANGER_SUB)
+    assert response["Location"] == reverse("identity:gosuslugi-consent")
+    agree(client)
+    assert ExternalLogin.objects.get().account.person == card

@@ -8,7 +8,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from parta.identity.selectors import cabinets as cabinets_selectors
 
@@ -57,7 +57,8 @@ class CabinetMiddleware:
             if not request.path.startswith(OPEN_PATHS):
                 gosuslugi = request.session.get(SESSION_AUTH) == AuthMethod.GOSUSLUGI
                 if user.must_change_password and not gosuslugi:
-                    return redirect(reverse("identity:first-password"))
+                    back = urlencode({"next": request.get_full_path()})
+                    return redirect(reverse("identity:first-password") + "?" + back)
                 if request.membership is None:  # type: ignore[attr-defined]
                     return redirect(reverse("identity:choose-cabinet"))
         return self.get_response(request)

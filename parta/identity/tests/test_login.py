@@ -85,16 +85,17 @@ def test_must_change_password_holds_every_page_until_changed(client, region):
     account.must_change_password = True
     account.save(update_fields=["must_change_password"])
     post_login(client, region, "teacher")
-    assert client.get(reverse("web:home"))["Location"] == reverse("identity:first-password")
+    held = client.get(reverse("identity:profile"))["Location"]
+    assert held == reverse("identity:first-password") + "?next=%2Fprofile%2F"
     response = client.post(
-        reverse("identity:first-password"),
+        held,
         {
             "old_password": PASSWORD,
             "new_password": "Novyj-parol-2026",
             "new_password_again": "Novyj-parol-2026",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("identity:profile")
     account.refresh_from_db()
     assert not account.must_change_password
     assert account.check_password("Novyj-parol-2026")

@@ -186,7 +186,7 @@ def first_password(request: HttpRequest) -> HttpResponse:
         else:
             update_session_auth_hash(request, account)
             messages.success(request, _("The password has been changed."))
-            return redirect("web:home")
+            return redirect(safe_next(request) or "web:home")
     return render(request, "identity/first_password.html", {"form": form})
 
 

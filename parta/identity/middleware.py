@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from enum import StrEnum
 
+from django.contrib.auth import login
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
+from parta.identity.models import Account
 from parta.identity.selectors import cabinets as cabinets_selectors
 
 SESSION_MEMBERSHIP = "parta_membership_id"
@@ -71,6 +73,13 @@ def safe_next(request: HttpRequest) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return target if target and allowed else ""
+
+
+def log_in(request: HttpRequest, account: Account, method: AuthMethod) -> None:
+    """Sign the session in without a password check (Gosuslugi, or a login just created), and
+    remember how it logged in."""
+    login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SESSION_AUTH] = method
 
 
 def enter_cabinet(session: SessionBase, membership_id: int, role: str) -> None:

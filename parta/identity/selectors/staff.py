@@ -14,7 +14,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower
 
-from parta.identity.models import Membership, MembershipRole, Person
+from parta.identity.models import Invitation, Membership, MembershipRole, Person
 from parta.identity.policies import (
     Action,
     Unit,
@@ -239,3 +239,8 @@ def importable_staff_chosen(
         return []
     queryset = importable_staff(viewer=viewer, unit=unit, source=source)
     return list(queryset.filter(pk__in=membership_ids))
+
+
+def invitations(organization: Organization, *, limit: int = 50) -> QuerySet[Invitation]:
+    """The organisation's latest invitations; one query."""
+    return Invitation.objects.filter(organization=organization).order_by("-sent_at", "-id")[:limit]

@@ -88,7 +88,7 @@ def _folded(text: str) -> str:
 
 
 def _namesakes(data: PersonData) -> list[Person]:
-    """People with the provider's ФИО and date of birth, «ё» and «е» alike (a few at most)."""
+    """People with the provider's ФИО and date of birth, «ё» and «е» alike."""
     if not data.birth_date:
         return []
     surnames = {data.last_name.strip().lower(), _folded(data.last_name)}
@@ -98,7 +98,7 @@ def _namesakes(data: PersonData) -> list[Person]:
         person
         for person in candidates
         if tuple(map(_folded, (person.last_name, person.first_name, person.middle_name))) == wanted
-    ][:3]
+    ]
 
 
 def _found(data: PersonData) -> Match:

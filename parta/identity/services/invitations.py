@@ -7,7 +7,6 @@ is edited on the staff card after acceptance, as for anyone else.
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -38,12 +37,6 @@ TOKEN_BYTES = 32
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Sent:
-    invitation: Invitation
-    link: str
 
 
 def _new_token(invitation: Invitation) -> str:
@@ -100,7 +93,7 @@ def _snapshot(invitation: Invitation) -> dict[str, Any]:
 @transaction.atomic
 def invite(
     *, actor: Membership, organization: Organization, fields: dict[str, Any], link_for
-) -> Sent:
+) -> Invitation:
     """Create an invitation and e-mail its link; `link_for(token)` makes the absolute URL."""
     if not can(actor, Action.INVITE_STAFF, organization):
         raise PermissionDenied
@@ -153,8 +146,7 @@ def invite(
     )
     token = _new_token(invitation)
     invitation.save()
-    link = link_for(token)
-    _mail(invitation, link)
+    _mail(invitation, link_for(token))
     audit.record(
         actor=actor,
         action="identity.invitation_sent",
@@ -162,7 +154,7 @@ def invite(
         after=_snapshot(invitation),
         organization_id=organization.pk,
     )
-    return Sent(invitation, link)
+    return invitation
 
 
 def _own(actor: Membership, invitation_id: int) -> Invitation:
@@ -178,15 +170,14 @@ def _own(actor: Membership, invitation_id: int) -> Invitation:
 
 
 @transaction.atomic
-def resend(*, actor: Membership, invitation_id: int, link_for) -> Sent:
+def resend(*, actor: Membership, invitation_id: int, link_for) -> Invitation:
     """A new link for 60 days more; the old one stops working at once."""
     invitation = _own(actor, invitation_id)
     if invitation.accepted_at:
         raise ValidationError(_("The invitation has been accepted already."))
     token = _new_token(invitation)
     invitation.save(update_fields=["token_hash", "sent_at", "expires_at", "revoked_at"])
-    link = link_for(token)
-    _mail(invitation, link)
+    _mail(invitation, link_for(token))
     audit.record(
         actor=actor,
         action="identity.invitation_resent",
@@ -194,7 +185,7 @@ def resend(*, actor: Membership, invitation_id: int, link_for) -> Sent:
         after={"expires_at": invitation.expires_at.isoformat()},
         organization_id=invitation.organization_id,
     )
-    return Sent(invitation, link)
+    return invitation
 
 
 @transaction.atomic
@@ -307,7 +298,7 @@ def accept_as(*, token: str, person: Person, verified_snils: str | None = None) 
 @transaction.atomic
 def accept_new(
     *, token: str, birth_date: date | None, snils: str, login: str, password: str
-) -> Account:
+) -> Membership:
     """Accept as a new person: the card from the invitation, a login and password of one's own."""
     invitation = _locked(token)
     snils = normalize_snils(snils)
@@ -351,12 +342,11 @@ def accept_new(
     account.set_password(password)
     account.password_changed_at = timezone.now()
     account.save()
-    _join(invitation, person)
-    return account
+    return _join(invitation, person)
 
 
 @transaction.atomic
-def accept_verified(*, token: str, data: PersonData) -> Account:
+def accept_verified(*, token: str, data: PersonData) -> Membership:
     """Accept as a person Gosuslugi has verified and parta does not know yet: the card is made of
     the provider's data, the account needs no password, the consent is given with the accept."""
     invitation = _locked(token)
@@ -394,5 +384,4 @@ def accept_verified(*, token: str, data: PersonData) -> Account:
     gosuslugi.record_consent(person)
     account = gosuslugi.account_for(person)
     gosuslugi.link(account, data, matched_by="invitation")
-    _join(invitation, person)
-    return account
+    return _join(invitation, person)

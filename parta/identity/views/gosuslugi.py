@@ -7,7 +7,6 @@ from datetime import date
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from parta.identity import gosuslugi
-from parta.identity.middleware import SESSION_AUTH, AuthMethod, enter_cabinet, safe_next
+from parta.identity.middleware import AuthMethod, enter_cabinet, log_in, safe_next
 from parta.identity.models import Person, role_label
 from parta.identity.policies import can_manage_region_login
 from parta.identity.selectors import cabinets as cabinets_selectors
@@ -27,12 +26,12 @@ from parta.orgs.models import Organization
 
 log = logging.getLogger(__name__)
 
-SESSION_UNIT = "parta_gosuslugi_unit"
+#: The organisation chosen on the login page: the cabinet to enter, the school to contact.
+SESSION_ORGANIZATION = "parta_gosuslugi_organization"
 SESSION_PENDING = "parta_gosuslugi_pending"
 SESSION_NEXT = "parta_gosuslugi_next"
 #: A person Gosuslugi verified and parta does not know, on the way to accepting an invitation.
 SESSION_VERIFIED = "parta_gosuslugi_verified"
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 INVITATION_PREFIX = "/invitation/"
 
 
@@ -45,10 +44,8 @@ def _redirect_uri(request: HttpRequest) -> str:
 def _failure(request: HttpRequest, kind: str, problems: list[str], status: int) -> HttpResponse:
     """A page that says what went wrong and whom to ask; the session keeps no half-login."""
     request.session.pop(SESSION_PENDING, None)
-    organization = None
-    unit = request.session.get(SESSION_UNIT, "")
-    if unit.startswith("org-") and unit[4:].isdigit():
-        organization = Organization.objects.filter(pk=unit[4:]).first()
+    chosen = request.session.get(SESSION_ORGANIZATION)
+    organization = Organization.objects.filter(pk=chosen).first() if chosen else None
     context = {
         "kind": kind,
         "problems": problems,
@@ -70,7 +67,7 @@ def start(request: HttpRequest) -> HttpResponse:
     if not gosuslugi.is_enabled():
         raise Http404
     organization = request.GET.get("organization", "")
-    request.session[SESSION_UNIT] = f"org-{organization}" if organization.isdigit() else ""
+    request.session[SESSION_ORGANIZATION] = int(organization) if organization.isdigit() else None
     request.session.pop(SESSION_PENDING, None)
     request.session[SESSION_NEXT] = safe_next(request)
     try:
@@ -146,16 +143,15 @@ def _sign_in(request: HttpRequest, *, consent: bool) -> HttpResponse:
         account = gosuslugi_services.sign_in(person=person, data=data, consent=consent)
     except PermissionDenied:
         return _failure(request, "refused", [], status=403)
-    unit = request.session.get(SESSION_UNIT, "")
+    chosen = request.session.get(SESSION_ORGANIZATION)
     request.session.pop(SESSION_PENDING, None)
-    login(request, account, backend=BACKEND)
-    request.session[SESSION_AUTH] = AuthMethod.GOSUSLUGI
+    log_in(request, account, AuthMethod.GOSUSLUGI)
     cabinets = [
         cabinet
         for cabinet in cabinets_selectors.cabinets_of_account(account_id=account.pk)
         if cabinet.available_roles
     ]
-    candidates = [c for c in cabinets if unit == f"org-{c.organization_id}"] or cabinets
+    candidates = [c for c in cabinets if chosen and c.organization_id == chosen] or cabinets
     next_url = request.session.pop(SESSION_NEXT, "")
     if len(candidates) == 1:
         enter_cabinet(request.session, candidates[0].pk, candidates[0].available_roles[0])
@@ -171,7 +167,7 @@ def consent(request: HttpRequest) -> HttpResponse:
     pending = _pending(request)
     if pending is None:
         return redirect("identity:login")
-    person, data = pending
+    person = pending[0]
     if request.method == "POST":
         if request.POST.get("answer") != "agree":
             request.session.pop(SESSION_PENDING, None)
@@ -180,11 +176,7 @@ def consent(request: HttpRequest) -> HttpResponse:
             return _sign_in(request, consent=True)
         except ValidationError as error:
             return _failure(request, "declined", error.messages, status=400)
-    context = {
-        "person": person,
-        "data": data,
-        "version": gosuslugi_services.CONSENT_VERSION,
-    }
+    context = {"person": person, "version": gosuslugi_services.CONSENT_VERSION}
     return render(request, "identity/gosuslugi_consent.html", context)
 
 

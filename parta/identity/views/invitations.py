@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,17 +16,15 @@ from parta.identity import gosuslugi
 from parta.identity.converters import UnitKey
 from parta.identity.forms.invitations import AcceptNewForm, InvitationForm
 from parta.identity.forms.staff import add_service_error
-from parta.identity.middleware import SESSION_AUTH, AuthMethod, enter_cabinet
+from parta.identity.middleware import AuthMethod, enter_cabinet, log_in
 from parta.identity.models import Invitation, Membership
 from parta.identity.policies import Action, can
 from parta.identity.selectors import cabinets as cabinets_selectors
+from parta.identity.selectors import staff as staff_selectors
 from parta.identity.services import invitations as services
 from parta.identity.services.gosuslugi import CONSENT_VERSION
 from parta.identity.views.gosuslugi import SESSION_VERIFIED, restored
 from parta.orgs.models import Organization
-
-BACKEND = "django.contrib.auth.backends.ModelBackend"
-PAGE_SIZE = 50
 
 
 def _organization_or_404(request: HttpRequest, key: UnitKey) -> Organization:
@@ -50,7 +47,7 @@ def invitations(request: HttpRequest, unit: UnitKey) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            sent = services.invite(
+            invitation = services.invite(
                 actor=request.membership,
                 organization=organization,
                 fields=form.cleaned_data,
@@ -62,7 +59,7 @@ def invitations(request: HttpRequest, unit: UnitKey) -> HttpResponse:
             messages.success(
                 request,
                 _("The invitation has gone to %(email)s; the link is valid for %(days)s days.")
-                % {"email": sent.invitation.email, "days": settings.INVITATION_DAYS},
+                % {"email": invitation.email, "days": settings.INVITATION_DAYS},
             )
             return redirect("identity:invitations", unit)
     context = {
@@ -70,9 +67,7 @@ def invitations(request: HttpRequest, unit: UnitKey) -> HttpResponse:
         "unit": organization,
         "unit_key": unit,
         "form": form,
-        "invitations": Invitation.objects.filter(organization=organization)
-        .select_related("accepted_by", "invited_by__person")
-        .order_by("-sent_at", "-id")[:PAGE_SIZE],
+        "invitations": staff_selectors.invitations(organization),
         "days": settings.INVITATION_DAYS,
     }
     return render(request, "identity/invitations.html", context)
@@ -88,7 +83,7 @@ def _back(invitation_id: int) -> HttpResponse:
 @require_POST
 def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
     try:
-        sent = services.resend(
+        invitation = services.resend(
             actor=request.membership, invitation_id=invitation_id, link_for=_link_for(request)
         )
     except PermissionDenied as error:
@@ -99,7 +94,7 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
         messages.success(
             request,
             _("A new link has gone to %(email)s; the old one no longer works.")
-            % {"email": sent.invitation.email},
+            % {"email": invitation.email},
         )
     return _back(invitation_id)
 
@@ -155,27 +150,23 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if verified and request.POST.get("action") == "gosuslugi":
-                account = services.accept_verified(token=token, data=restored(verified))
+                membership = services.accept_verified(token=token, data=restored(verified))
                 request.session.pop(SESSION_VERIFIED, None)
-                login(request, account, backend=BACKEND)
-                request.session[SESSION_AUTH] = AuthMethod.GOSUSLUGI
-                membership = account.person.memberships.get(organization=invitation.organization)
+                log_in(request, membership.person.account, AuthMethod.GOSUSLUGI)
                 return _enter(request, membership)
             if user.is_authenticated:
                 membership = services.accept_as(token=token, person=user.person)
                 return _enter(request, membership)
             if form.is_valid():
                 data = form.cleaned_data
-                account = services.accept_new(
+                membership = services.accept_new(
                     token=token,
                     birth_date=data["birth_date"],
                     snils=data["snils"],
                     login=data["login"],
                     password=data["password"],
                 )
-                login(request, account, backend=BACKEND)
-                request.session[SESSION_AUTH] = AuthMethod.PASSWORD
-                membership = account.person.memberships.get(organization=invitation.organization)
+                log_in(request, membership.person.account, AuthMethod.PASSWORD)
                 return _enter(request, membership)
         except ValidationError as refusal:
             if form is not None and hasattr(refusal, "error_dict"):
